@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Cryptographically strong random bytes (nonces, serial numbers) from
+ * wolfSSL's DRBG, one generator per thread.
+ */
+#ifndef BRSKI_RAND_H
+#define BRSKI_RAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum brski_rc	 rand_bytes(uint8_t *, size_t, struct brski_err *);
+void		*rand_rng(void);
+
+#endif /* BRSKI_RAND_H */
