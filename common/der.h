@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "buf.h"
 #include "err.h"
@@ -44,6 +45,8 @@ struct der_tlv {
 enum brski_rc	der_read(const uint8_t *, size_t, struct der_tlv *,
 		    struct brski_err *);
 enum brski_rc	der_expect(const uint8_t *, size_t, uint8_t, struct der_tlv *,
+		    struct brski_err *);
+enum brski_rc	der_get_time(const struct der_tlv *, time_t *,
 		    struct brski_err *);
 enum brski_rc	der_put_hdr(struct buf *, uint8_t, size_t, struct brski_err *);
 enum brski_rc	der_put(struct buf *, uint8_t, const void *, size_t,

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * CMS SignedData with wolfSSL's PKCS7 module (recipes 1a, 1b, 2).
+ * Signing supplies contentType, messageDigest and signingTime itself,
+ * because wolfSSL 5.5.4's default signingTime is malformed.  Verifying
+ * checks the signature (wolfSSL), the eContentType and the contentType
+ * attribute (RFC 5652 11.1; 8366bis requires signed attributes), then
+ * the signer's chain with x509_verify().
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/settings.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
+#include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/pkcs7.h>
+
+#include "cms.h"
+#include "der.h"
+#include "rand.h"
+#include "secret.h"
+
+const uint8_t cms_oid_voucher[13] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86,
+	0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x28 };
+
+/* attribute types, as TLVs for PKCS7Attrib and bare for GetAttributeValue */
+static const uint8_t oid_content_type[] = { 0x06, 0x09, 0x2a, 0x86, 0x48,
+	0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03 };
+static const uint8_t oid_message_digest[] = { 0x06, 0x09, 0x2a, 0x86, 0x48,
+	0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04 };
+static const uint8_t oid_signing_time[] = { 0x06, 0x09, 0x2a, 0x86, 0x48,
+	0x86, 0xf7, 0x0d, 0x01, 0x09, 0x05 };
+
+struct sign_attrs {
+	uint8_t		md[2 + WC_MAX_DIGEST_SIZE];	/* OCTET STRING TLV */
+	uint8_t		utc[2 + 15];			/* Time TLV */
+	PKCS7Attrib	a[3];
+};
+
+static enum brski_rc
+make_attrs(struct sign_attrs *s, const uint8_t *ctype, size_t ctype_len,
+    const uint8_t *content, size_t len, enum key_type kt, time_t when,
+    struct brski_err *e)
+{
+	struct buf	t = { 0 };
+	int		hash = key_hash_type(kt), dlen;
+	enum brski_rc	rc;
+
+	dlen = wc_HashGetDigestSize(hash);
+	s->md[0] = DER_OCTET_STRING;
+	s->md[1] = (uint8_t)dlen;
+	if (wc_Hash(hash, content, (word32)len, s->md + 2, (word32)dlen) != 0)
+		return brski_fail(e, BRSKI_EIO, "CMS: hashing failed");
+	if ((rc = der_put_time(&t, when, e)) != BRSKI_OK)
+		return rc;
+	memcpy(s->utc, t.data, t.len);
+	s->a[0] = (PKCS7Attrib){ oid_content_type, sizeof(oid_content_type),
+	    ctype, (word32)ctype_len };
+	s->a[1] = (PKCS7Attrib){ oid_message_digest, sizeof(oid_message_digest),
+	    s->md, (word32)(2 + dlen) };
+	s->a[2] = (PKCS7Attrib){ oid_signing_time, sizeof(oid_signing_time),
+	    s->utc, (word32)t.len };
+	buf_free(&t);
+	return BRSKI_OK;
+}
+
+/*
+ * Sign content as CMS SignedData with eContentType ctype (a DER OID
+ * TLV, e.g. cms_oid_voucher), signed by signer/key at signing time
+ * when; chain (may be NULL) adds certificates to the message (for
+ * vouchers, the path up to and including the anchor, RFC 8366bis).
+ * *out is the DER, the caller's.
+ */
+enum brski_rc
+cms_sign(const uint8_t *content, size_t len, const uint8_t *ctype,
+    size_t ctype_len, const struct x509_cert *signer,
+    const struct x509_list *chain, const struct brski_key *key, time_t when,
+    uint8_t **out, size_t *outlen, struct brski_err *e)
+{
+	struct sign_attrs	 attrs;
+	PKCS7			*p7 = NULL;
+	uint8_t			*keyder = NULL, *buf = NULL;
+	size_t			 keylen = 0, max, i;
+	int			 ret;
+	enum brski_rc		 rc;
+
+	*out = NULL;
+	if (len > CMS_DER_MAX)
+		return brski_fail(e, BRSKI_ETOOBIG, "CMS: content of %zu bytes",
+		    len);
+	if ((rc = make_attrs(&attrs, ctype, ctype_len, content, len, key->type,
+	    when, e)) != BRSKI_OK ||
+	    (rc = key_to_der(key, &keyder, &keylen, e)) != BRSKI_OK)
+		return rc;
+	max = len + signer->der_len + 1024;
+	for (i = 0; chain != NULL && i < chain->n; i++)
+		max += chain->v[i]->der_len;
+	if ((buf = malloc(max)) == NULL ||
+	    (p7 = wc_PKCS7_New(NULL, INVALID_DEVID)) == NULL) {
+		rc = brski_fail(e, BRSKI_ENOMEM, "CMS: out of memory");
+		goto out;
+	}
+	ret = wc_PKCS7_InitWithCert(p7, signer->der, (word32)signer->der_len);
+	for (i = 0; ret == 0 && chain != NULL && i < chain->n; i++)
+		if (!x509_equal(chain->v[i], signer))
+			ret = wc_PKCS7_AddCertificate(p7, chain->v[i]->der,
+			    (word32)chain->v[i]->der_len);
+	p7->content = (byte *)content;
+	p7->contentSz = (word32)len;
+	p7->privateKey = keyder;
+	p7->privateKeySz = (word32)keylen;
+	p7->encryptOID = ECDSAk;
+	p7->hashOID = key->type == KEY_EC_P384 ? SHA384h :
+	    key->type == KEY_EC_P521 ? SHA512h : SHA256h;
+	p7->rng = rand_rng();
+	if (ret == 0)
+		ret = wc_PKCS7_SetContentType(p7, (byte *)ctype,
+		    (word32)ctype_len);
+	if (ret == 0)
+		ret = wc_PKCS7_NoDefaultSignedAttribs(p7);
+	p7->signedAttribs = attrs.a;
+	p7->signedAttribsSz = 3;
+	if (ret == 0 && p7->rng == NULL)
+		ret = RNG_FAILURE_E;
+	if (ret == 0)
+		ret = wc_PKCS7_EncodeSignedData(p7, buf, (word32)max);
+	if (ret <= 0) {
+		rc = brski_fail(e, BRSKI_EIO, "CMS: sign: %s (%d)",
+		    wc_GetErrorString(ret), ret);
+		goto out;
+	}
+	*out = buf;
+	*outlen = (size_t)ret;
+	buf = NULL;
+	rc = BRSKI_OK;
+out:
+	if (p7 != NULL) {
+		p7->content = NULL;
+		p7->privateKey = NULL;
+		p7->signedAttribs = NULL;
+		wc_PKCS7_Free(p7);
+	}
+	secret_free(keyder, keylen);
+	free(buf);
+	return rc;
+}
+
+/* Copy what the verified PKCS7 holds into a cms_signed. */
+static enum brski_rc
+collect(PKCS7 *p7, struct cms_signed *s, struct brski_err *e)
+{
+	uint8_t		tbuf[32];
+	word32		tlen = sizeof(tbuf);
+	struct der_tlv	t;
+	int		i, n;
+	enum brski_rc	rc;
+
+	if (p7->contentTypeSz == 0 || p7->contentTypeSz > sizeof(s->ctype))
+		return brski_fail(e, BRSKI_EPARSE, "CMS: no eContentType");
+	memcpy(s->ctype, p7->contentType, p7->contentTypeSz);
+	s->ctype_len = p7->contentTypeSz;
+	if ((s->content = malloc(p7->contentSz + 1)) == NULL)
+		return brski_fail(e, BRSKI_ENOMEM, "CMS: out of memory");
+	if (p7->contentSz > 0)
+		memcpy(s->content, p7->content, p7->contentSz);
+	s->content[p7->contentSz] = '\0';
+	s->content_len = p7->contentSz;
+	for (i = 0; i < MAX_PKCS7_CERTS && p7->cert[i] != NULL; i++)
+		if ((rc = x509_list_add_der(&s->certs, p7->cert[i],
+		    p7->certSz[i], e)) != BRSKI_OK)
+			return brski_prefix(e, "CMS certificate %d: ", i);
+	if (p7->verifyCert == NULL)
+		return brski_fail(e, BRSKI_EVERIFY, "CMS: no signer certificate");
+	if ((rc = x509_parse(p7->verifyCert, p7->verifyCertSz, &s->signer, e)) !=
+	    BRSKI_OK)
+		return brski_prefix(e, "CMS signer: ");
+	/* signingTime is informational; a malformed one is ignored */
+	n = wc_PKCS7_GetAttributeValue(p7, oid_signing_time + 2,
+	    sizeof(oid_signing_time) - 2, tbuf, &tlen);
+	if (n > 0 && der_read(tbuf, (size_t)n, &t, NULL) == BRSKI_OK)
+		(void)der_get_time(&t, &s->signing_time, NULL);
+	return BRSKI_OK;
+}
+
+/* RFC 5652 11.1: the contentType attribute must equal eContentType. */
+static enum brski_rc
+check_ctype(PKCS7 *p7, const struct cms_signed *s, const uint8_t *expect,
+    size_t expect_len, struct brski_err *e)
+{
+	uint8_t	attr[64];
+	word32	alen = sizeof(attr);
+	int	n;
+
+	if (expect != NULL && (s->ctype_len != expect_len ||
+	    memcmp(s->ctype, expect, expect_len) != 0))
+		return brski_fail(e, BRSKI_EVERIFY, "CMS: eContentType is not "
+		    "the one expected (not a voucher artifact?)");
+	n = wc_PKCS7_GetAttributeValue(p7, oid_content_type + 2,
+	    sizeof(oid_content_type) - 2, attr, &alen);
+	if (n <= 0)
+		return brski_fail(e, BRSKI_EVERIFY, "CMS: no signed contentType "
+		    "attribute (RFC 8366bis requires signed attributes)");
+	if ((size_t)n != s->ctype_len || memcmp(attr, s->ctype, (size_t)n) != 0)
+		return brski_fail(e, BRSKI_EVERIFY, "CMS: contentType attribute "
+		    "differs from eContentType");
+	return BRSKI_OK;
+}
+
+static int
+p7_verify(const uint8_t *der, size_t len, const struct x509_cert *hint,
+    PKCS7 **out)
+{
+	PKCS7	*p7;
+	int	 ret;
+
+	*out = NULL;
+	if ((p7 = wc_PKCS7_New(NULL, INVALID_DEVID)) == NULL)
+		return MEMORY_E;
+	ret = wc_PKCS7_InitWithCert(p7, hint ? hint->der : NULL,
+	    hint ? (word32)hint->der_len : 0);
+	wc_PKCS7_AllowDegenerate(p7, 0);	/* a voucher needs a signer */
+	if (ret == 0)
+		ret = wc_PKCS7_VerifySignedData(p7, (byte *)der, (word32)len);
+	if (ret != 0) {
+		wc_PKCS7_Free(p7);
+		return ret;
+	}
+	*out = p7;
+	return 0;
+}
+
+/*
+ * Verify a CMS SignedData: the signature (by the certificate matching
+ * the SignerIdentifier; when the message carries no certificates, an
+ * anchor may be the signer), the eContentType (if expect_ctype is not
+ * NULL) and the signed contentType attribute, and, if anchors is not
+ * NULL, that the signer chains to an anchor at time now through the
+ * message's certificates.  With anchors NULL only the signature is
+ * checked: the caller must judge s->signer itself.  On success *out is
+ * the caller's (cms_signed_free()).
+ */
+enum brski_rc
+cms_verify(const uint8_t *der, size_t len, const uint8_t *expect_ctype,
+    size_t expect_len, const struct x509_list *anchors, time_t now,
+    struct cms_signed **out, struct brski_err *e)
+{
+	struct cms_signed	*s = NULL;
+	PKCS7			*p7 = NULL;
+	uint8_t			*copy = NULL;
+	size_t			 i;
+	int			 ret;
+	enum brski_rc		 rc;
+
+	*out = NULL;
+	if (len == 0 || len > CMS_DER_MAX)
+		return brski_fail(e, len == 0 ? BRSKI_EPARSE : BRSKI_ETOOBIG,
+		    "CMS: %zu bytes (limit %d)", len, CMS_DER_MAX);
+	/* wolfSSL may write into the input while decoding: use a copy */
+	if ((copy = malloc(len)) == NULL ||
+	    (s = calloc(1, sizeof(*s))) == NULL) {
+		rc = brski_fail(e, BRSKI_ENOMEM, "CMS: out of memory");
+		goto out;
+	}
+	memcpy(copy, der, len);
+	ret = p7_verify(copy, len, NULL, &p7);
+	for (i = 0; ret != 0 && anchors != NULL && i < anchors->n; i++) {
+		memcpy(copy, der, len);
+		ret = p7_verify(copy, len, anchors->v[i], &p7);
+	}
+	if (ret != 0) {
+		rc = brski_fail(e, ret == SIG_VERIFY_E || ret == PKCS7_NO_SIGNER_E
+		    ? BRSKI_EVERIFY : BRSKI_EPARSE, "CMS: %s (%d)",
+		    wc_GetErrorString(ret), ret);
+		goto out;
+	}
+	if ((rc = collect(p7, s, e)) != BRSKI_OK ||
+	    (rc = check_ctype(p7, s, expect_ctype, expect_len, e)) != BRSKI_OK)
+		goto out;
+	if (anchors != NULL && (rc = x509_verify(s->signer, &s->certs, anchors,
+	    now, NULL, e)) != BRSKI_OK) {
+		brski_prefix(e, "CMS signer: ");
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+out:
+	wc_PKCS7_Free(p7);
+	free(copy);
+	cms_signed_free(s);
+	return rc;
+}
+
+void
+cms_signed_free(struct cms_signed *s)
+{
+	if (s == NULL)
+		return;
+	free(s->content);
+	x509_free(s->signer);
+	x509_list_free(&s->certs);
+	free(s);
+}
+
+/*
+ * Certs-only SignedData (no signers) carrying the certificates of l,
+ * for EST /cacerts (RFC 7030 4.1.3).  *out (DER) is the caller's.
+ */
+enum brski_rc
+cms_certs_only_encode(const struct x509_list *l, uint8_t **out,
+    size_t *outlen, struct brski_err *e)
+{
+	PKCS7		*p7 = NULL;
+	uint8_t		*buf = NULL;
+	size_t		 max = 1024, i;
+	int		 ret;
+	enum brski_rc	 rc = BRSKI_OK;
+
+	*out = NULL;
+	if (l->n == 0)
+		return brski_fail(e, BRSKI_EINVAL, "CMS: no certificates");
+	for (i = 0; i < l->n; i++)
+		max += l->v[i]->der_len + 16;
+	if ((buf = malloc(max)) == NULL ||
+	    (p7 = wc_PKCS7_New(NULL, INVALID_DEVID)) == NULL) {
+		free(buf);
+		return brski_fail(e, BRSKI_ENOMEM, "CMS: out of memory");
+	}
+	ret = wc_PKCS7_InitWithCert(p7, l->v[0]->der, (word32)l->v[0]->der_len);
+	for (i = 1; ret == 0 && i < l->n; i++)
+		ret = wc_PKCS7_AddCertificate(p7, l->v[i]->der,
+		    (word32)l->v[i]->der_len);
+	if (ret == 0)
+		ret = wc_PKCS7_SetSignerIdentifierType(p7, DEGENERATE_SID);
+	p7->hashOID = SHA256h;	/* required even though nothing is hashed */
+	if (ret == 0)
+		ret = wc_PKCS7_EncodeSignedData(p7, buf, (word32)max);
+	if (ret <= 0) {
+		rc = brski_fail(e, BRSKI_EIO, "CMS: certs-only: %s (%d)",
+		    wc_GetErrorString(ret), ret);
+		free(buf);
+	} else {
+		*out = buf;
+		*outlen = (size_t)ret;
+	}
+	wc_PKCS7_Free(p7);
+	return rc;
+}
+
+/*
+ * Read the certificates of a certs-only SignedData (ours or anyone's)
+ * into l.  At least one certificate is required.
+ */
+enum brski_rc
+cms_certs_only_decode(const uint8_t *der, size_t len, struct x509_list *l,
+    struct brski_err *e)
+{
+	PKCS7		*p7 = NULL;
+	uint8_t		*copy = NULL;
+	int		 i, ret;
+	enum brski_rc	 rc = BRSKI_OK;
+
+	if (len == 0 || len > CMS_DER_MAX)
+		return brski_fail(e, BRSKI_EPARSE, "PKCS#7: %zu bytes (limit %d)",
+		    len, CMS_DER_MAX);
+	if ((copy = malloc(len)) == NULL ||
+	    (p7 = wc_PKCS7_New(NULL, INVALID_DEVID)) == NULL) {
+		free(copy);
+		return brski_fail(e, BRSKI_ENOMEM, "PKCS#7: out of memory");
+	}
+	memcpy(copy, der, len);
+	if ((ret = wc_PKCS7_VerifySignedData(p7, copy, (word32)len)) != 0) {
+		rc = brski_fail(e, BRSKI_EPARSE, "PKCS#7 certs-only: %s (%d)",
+		    wc_GetErrorString(ret), ret);
+		goto out;
+	}
+	for (i = 0; i < MAX_PKCS7_CERTS && p7->cert[i] != NULL; i++)
+		if ((rc = x509_list_add_der(l, p7->cert[i], p7->certSz[i], e)) !=
+		    BRSKI_OK)
+			goto out;
+	if (i == 0)
+		rc = brski_fail(e, BRSKI_EPARSE, "PKCS#7 certs-only: no "
+		    "certificates");
+out:
+	wc_PKCS7_Free(p7);
+	free(copy);
+	return rc;
+}

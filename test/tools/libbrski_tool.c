@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Command-line access to libbrski for the interop tests, which set our
+ * code against the openssl CLI:
+ *   cms-sign CONTENT SIGNER.pem KEY OUT [CHAIN.pem]   (voucher eContentType)
+ *   cms-verify IN ANCHORS.pem [OUT]                   (prints signer subject)
+ *   certs-only-encode CERTS.pem OUT
+ *   certs-only-decode IN                              (prints subjects)
+ *   csr-make KEY CN SERIAL OUT [CHALLENGE]
+ *   csr-parse IN                                      (prints subject fields)
+ *   x509-show CERT                                    (prints parsed fields)
+ *   x509-verify CERT UNTRUSTED.pem|- ANCHORS.pem [UNIXTIME]
+ * Exit 0 on success, 1 with the error on stderr.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cms.h"
+#include "csr.h"
+#include "fileio.h"
+#include "key.h"
+#include "x509.h"
+
+static int
+fail(struct brski_err *e)
+{
+	fprintf(stderr, "error: %s\n", e->msg);
+	return 1;
+}
+
+static int
+cms_sign_cmd(char **av, int ac, struct brski_err *e)
+{
+	struct x509_list	 signer = { 0 }, chain = { 0 };
+	struct brski_key	*key = NULL;
+	uint8_t			*in = NULL, *out = NULL;
+	size_t			 inlen, outlen;
+	int			 rc = 1;
+
+	if (file_read(av[0], CMS_DER_MAX, &in, &inlen, e) != BRSKI_OK ||
+	    x509_list_load(av[1], &signer, e) != BRSKI_OK ||
+	    key_load(av[2], &key, e) != BRSKI_OK ||
+	    (ac > 4 && x509_list_load(av[4], &chain, e) != BRSKI_OK) ||
+	    cms_sign(in, inlen, cms_oid_voucher, sizeof(cms_oid_voucher),
+	    signer.v[0], &chain, key, time(NULL), &out, &outlen, e) !=
+	    BRSKI_OK ||
+	    file_write_atomic(av[3], out, outlen, 0644, e) != BRSKI_OK)
+		rc = fail(e);
+	else
+		rc = 0;
+	free(in);
+	free(out);
+	key_free(key);
+	x509_list_free(&signer);
+	x509_list_free(&chain);
+	return rc;
+}
+
+static int
+cms_verify_cmd(char **av, int ac, struct brski_err *e)
+{
+	struct x509_list	 anchors = { 0 };
+	struct cms_signed	*s = NULL;
+	uint8_t			*in = NULL;
+	size_t			 inlen;
+	int			 rc = 1;
+
+	if (file_read(av[0], CMS_DER_MAX, &in, &inlen, e) != BRSKI_OK ||
+	    x509_list_load(av[1], &anchors, e) != BRSKI_OK ||
+	    cms_verify(in, inlen, cms_oid_voucher, sizeof(cms_oid_voucher),
+	    &anchors, time(NULL), &s, e) != BRSKI_OK ||
+	    (ac > 2 && file_write_atomic(av[2], s->content, s->content_len,
+	    0644, e) != BRSKI_OK))
+		rc = fail(e);
+	else {
+		printf("signer: %s\ncertificates: %zu\ncontent: %zu bytes\n",
+		    s->signer->subject, s->certs.n, s->content_len);
+		rc = 0;
+	}
+	free(in);
+	cms_signed_free(s);
+	x509_list_free(&anchors);
+	return rc;
+}
+
+static int
+certs_only_cmd(const char *cmd, char **av, struct brski_err *e)
+{
+	struct x509_list	 l = { 0 };
+	uint8_t			*buf = NULL;
+	size_t			 len, i;
+	int			 rc = 1;
+
+	if (strcmp(cmd, "certs-only-encode") == 0) {
+		if (x509_list_load(av[0], &l, e) != BRSKI_OK ||
+		    cms_certs_only_encode(&l, &buf, &len, e) != BRSKI_OK ||
+		    file_write_atomic(av[1], buf, len, 0644, e) != BRSKI_OK)
+			rc = fail(e);
+		else
+			rc = 0;
+	} else if (file_read(av[0], CMS_DER_MAX, &buf, &len, e) != BRSKI_OK ||
+	    cms_certs_only_decode(buf, len, &l, e) != BRSKI_OK)
+		rc = fail(e);
+	else {
+		for (i = 0; i < l.n; i++)
+			printf("subject=%s\n", l.v[i]->subject);
+		rc = 0;
+	}
+	free(buf);
+	x509_list_free(&l);
+	return rc;
+}
+
+static int
+csr_cmd(const char *cmd, char **av, int ac, struct brski_err *e)
+{
+	struct brski_key	*key = NULL;
+	struct csr		*c = NULL;
+	struct csr_request	 r = { 0 };
+	uint8_t			*buf = NULL;
+	size_t			 len;
+	int			 rc = 1;
+
+	if (strcmp(cmd, "csr-make") == 0) {
+		r.cn = av[1];
+		r.serial_number = av[2];
+		r.challenge_password = ac > 4 ? av[4] : NULL;
+		if (key_load(av[0], &key, e) != BRSKI_OK ||
+		    csr_create(&r, key, &buf, &len, e) != BRSKI_OK ||
+		    file_write_atomic(av[3], buf, len, 0644, e) != BRSKI_OK)
+			rc = fail(e);
+		else
+			rc = 0;
+	} else if (file_read(av[0], CSR_DER_MAX, &buf, &len, e) != BRSKI_OK ||
+	    csr_parse(buf, len, &c, e) != BRSKI_OK)
+		rc = fail(e);
+	else {
+		printf("subject=%s\ncn=%s\nserialNumber=%s\nchallenge=%s\n",
+		    c->subject, c->cn ? c->cn : "", c->serial_number ?
+		    c->serial_number : "", c->challenge_password ?
+		    c->challenge_password : "");
+		rc = 0;
+	}
+	free(buf);
+	csr_free(c);
+	key_free(key);
+	return rc;
+}
+
+static void
+hex(const char *name, const uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	printf("%s=", name);
+	for (i = 0; i < n; i++)
+		printf("%02X", p[i]);
+	printf("\n");
+}
+
+static int
+x509_show_cmd(char **av, struct brski_err *e)
+{
+	struct x509_list	 l = { 0 };
+	struct x509_cert	*c;
+	size_t			 i;
+
+	if (x509_list_load(av[0], &l, e) != BRSKI_OK)
+		return fail(e);
+	c = l.v[0];
+	printf("subject=%s\nissuer=%s\ncn=%s\nserialNumber=%s\n", c->subject,
+	    c->issuer, c->cn ? c->cn : "", c->serial_number ?
+	    c->serial_number : "");
+	printf("ca=%d\npathlen=%d\nkeyusage=0x%02x\neku=%s%s%s%s\n", c->is_ca,
+	    c->path_len, c->key_usage,
+	    (c->eku & X509_EKU_SERVER_AUTH) ? "serverAuth," : "",
+	    (c->eku & X509_EKU_CLIENT_AUTH) ? "clientAuth," : "",
+	    (c->eku & X509_EKU_CMC_RA) ? "cmcRA," : "",
+	    (c->eku & X509_EKU_OTHER) ? "other," : "");
+	printf("masa_url=%s\nnot_before=%lld\nnot_after=%lld\n",
+	    c->masa_url ? c->masa_url : "", (long long)c->not_before,
+	    (long long)c->not_after);
+	hex("ski", c->ski, c->ski_len);
+	hex("aki", c->aki_keyid, c->aki_keyid_len);
+	hex("serial", c->serial, c->serial_len);
+	for (i = 0; i < c->san_dns_count; i++)
+		printf("dns=%s\n", c->san_dns[i]);
+	for (i = 0; i < c->san_ip_count; i++)
+		printf("ip=%s\n", c->san_ip[i]);
+	x509_list_free(&l);
+	return 0;
+}
+
+static int
+x509_verify_cmd(char **av, int ac, struct brski_err *e)
+{
+	struct x509_list	 leaf = { 0 }, untrusted = { 0 }, anchors = { 0 };
+	time_t			 now = ac > 3 ? (time_t)strtoll(av[3], NULL, 10) :
+	    time(NULL);
+	int			 rc;
+
+	if (x509_list_load(av[0], &leaf, e) != BRSKI_OK ||
+	    (strcmp(av[1], "-") != 0 &&
+	    x509_list_load(av[1], &untrusted, e) != BRSKI_OK) ||
+	    x509_list_load(av[2], &anchors, e) != BRSKI_OK ||
+	    x509_verify(leaf.v[0], &untrusted, &anchors, now, NULL, e) !=
+	    BRSKI_OK)
+		rc = fail(e);
+	else {
+		printf("OK\n");
+		rc = 0;
+	}
+	x509_list_free(&leaf);
+	x509_list_free(&untrusted);
+	x509_list_free(&anchors);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct brski_err	 e = { 0 };
+	const char		*cmd = argc > 1 ? argv[1] : "";
+	char			**av = argv + 2;
+	int			 ac = argc - 2;
+
+	if (strcmp(cmd, "cms-sign") == 0 && ac >= 4)
+		return cms_sign_cmd(av, ac, &e);
+	if (strcmp(cmd, "cms-verify") == 0 && ac >= 2)
+		return cms_verify_cmd(av, ac, &e);
+	if ((strcmp(cmd, "certs-only-encode") == 0 && ac == 2) ||
+	    (strcmp(cmd, "certs-only-decode") == 0 && ac == 1))
+		return certs_only_cmd(cmd, av, &e);
+	if ((strcmp(cmd, "csr-make") == 0 && ac >= 4) ||
+	    (strcmp(cmd, "csr-parse") == 0 && ac == 1))
+		return csr_cmd(cmd, av, ac, &e);
+	if (strcmp(cmd, "x509-show") == 0 && ac == 1)
+		return x509_show_cmd(av, &e);
+	if (strcmp(cmd, "x509-verify") == 0 && ac >= 3)
+		return x509_verify_cmd(av, ac, &e);
+	fprintf(stderr, "usage: see the comment at the top of %s\n", __FILE__);
+	return 2;
+}
