@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * EST payloads (RFC 7030 4, as clarified by RFC 8951): the base64
+ * transfer of DER bodies, certs-only responses, CSR attributes, and the
+ * multipart/mixed answer of serverkeygen.
+ */
+#ifndef BRSKI_EST_H
+#define BRSKI_EST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "x509.h"
+
+#define EST_BODY_MAX	(64 * 1024)	/* CSR or cert bundle, base64 */
+
+/* What csrattrs asks for (RFC 7030 4.5.2, RFC 9266 tls-exporter PoP) */
+struct est_csrattrs {
+	int		challenge_password;	/* include the TLS binding */
+	enum key_type	key_type;		/* curve the server wants */
+};
+
+enum brski_rc	est_body_decode(const uint8_t *, size_t, uint8_t **, size_t *,
+		    struct brski_err *);
+enum brski_rc	est_body_encode(const uint8_t *, size_t, char **, size_t *,
+		    struct brski_err *);
+enum brski_rc	est_certs_only_body(const struct x509_list *, char **,
+		    size_t *, struct brski_err *);
+enum brski_rc	est_certs_only_parse(const uint8_t *, size_t,
+		    struct x509_list *, struct brski_err *);
+enum brski_rc	est_csrattrs_build(const struct est_csrattrs *, uint8_t **,
+		    size_t *, struct brski_err *);
+enum brski_rc	est_csrattrs_parse(const uint8_t *, size_t,
+		    struct est_csrattrs *, struct brski_err *);
+enum brski_rc	est_serverkeygen_body(const uint8_t *, size_t,
+		    const struct x509_list *, const char *, char **, size_t *,
+		    struct brski_err *);
+
+#endif /* BRSKI_EST_H */
