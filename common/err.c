@@ -91,3 +91,24 @@ brski_rc_name(enum brski_rc rc)
 	}
 	return "unknown error";
 }
+
+/*
+ * The HTTP status for a failure (RFC 8995 5.6/5.7 and RFC 7030 use
+ * these): the one place where library codes become statuses.
+ */
+int
+brski_http_status(enum brski_rc rc)
+{
+	switch (rc) {
+	case BRSKI_OK:		return 200;
+	case BRSKI_EPARSE:	return 400;
+	case BRSKI_ETOOBIG:	return 413;
+	case BRSKI_EVERIFY:
+	case BRSKI_EPOLICY:	return 403;
+	case BRSKI_ENOTFOUND:	return 404;
+	case BRSKI_EPENDING:	return 202;
+	case BRSKI_ENET:
+	case BRSKI_ETLS:	return 502;
+	default:		return 500;
+	}
+}

@@ -39,5 +39,6 @@ enum brski_rc	 brski_prefix(struct brski_err *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 brski_err_clear(struct brski_err *);
 const char	*brski_rc_name(enum brski_rc);
+int		 brski_http_status(enum brski_rc);
 
 #endif /* BRSKI_ERR_H */

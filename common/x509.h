@@ -136,6 +136,8 @@ void		 x509_list_free(struct x509_list *);
 enum brski_rc	 x509_verify(const struct x509_cert *, const struct x509_list *,
 		    const struct x509_list *, time_t, const struct x509_cert **,
 		    struct brski_err *);
+const struct x509_cert *x509_path_top(const struct x509_cert *,
+		    const struct x509_list *);
 enum brski_rc	 x509_issue(const struct x509_template *, const uint8_t *,
 		    size_t, const struct x509_cert *, const struct brski_key *,
 		    uint8_t **, size_t *, struct brski_err *);

@@ -161,3 +161,27 @@ x509_verify(const struct x509_cert *leaf, const struct x509_list *untrusted,
 	return brski_fail(e, BRSKI_EVERIFY, "certificate path longer than %d",
 	    X509_CHAIN_MAX);
 }
+
+/*
+ * Follow issuers from leaf through the certificates in bag (Names,
+ * key identifiers and signatures must match) and return the last one
+ * reached: a self-signed root, or the farthest certificate the bag
+ * allows.  Nothing is trusted here; RFC 8995 5.5.2 lets the MASA treat
+ * that top as a temporary anchor and pin it.  Returns leaf itself when
+ * no issuer is in the bag.
+ */
+const struct x509_cert *
+x509_path_top(const struct x509_cert *leaf, const struct x509_list *bag)
+{
+	const struct x509_cert	*cur = leaf, *up;
+	int			 depth;
+
+	for (depth = 0; depth < X509_CHAIN_MAX; depth++) {
+		if (self_issued(cur) && issuer_signed(cur, cur))
+			return cur;
+		if ((up = find_issuer(cur, bag, 0)) == NULL || up == cur)
+			return cur;
+		cur = up;
+	}
+	return cur;
+}

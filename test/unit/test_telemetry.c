@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for common/telemetry.c (RFC 8995 status reports). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "telemetry.h"
+
+static enum brski_rc
+parse(const char *s, struct telemetry *t, struct brski_err *e)
+{
+	return telemetry_parse_json((const uint8_t *)s, strlen(s), t, e);
+}
+
+static void
+test_telemetry_parses_rfc8995_example(void **state)
+{
+	struct brski_err	e = { 0 };
+	struct telemetry	t;
+
+	(void)state;
+	assert_rc(parse("{\"version\": 1, \"status\":false, \"reason\":"
+	    "\"Informative human-readable message\", \"reason-context\": "
+	    "{ \"additional\" : \"JSON\" }}", &t, &e), BRSKI_OK, &e);
+	assert_int_equal(t.version, 1);
+	assert_int_equal(t.status, 0);
+	assert_string_equal(t.reason, "Informative human-readable message");
+	assert_string_equal(t.context, "{\"additional\":\"JSON\"}");
+	telemetry_clear(&t);
+}
+
+static void
+test_telemetry_round_trip(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct telemetry	 in = { 1, 1, "ok", NULL, 0 }, out;
+	char			*json = NULL;
+	size_t			 len;
+
+	(void)state;
+	assert_rc(telemetry_to_json(&in, &json, &len, &e), BRSKI_OK, &e);
+	assert_string_equal(json, "{\"version\":1,\"status\":true,"
+	    "\"reason\":\"ok\"}");
+	assert_rc(parse(json, &out, &e), BRSKI_OK, &e);
+	assert_int_equal(out.status, 1);
+	telemetry_clear(&out);
+	free(json);
+}
+
+static void
+test_telemetry_ignores_unknown_fields(void **state)
+{
+	struct brski_err	e = { 0 };
+	struct telemetry	t;
+
+	(void)state;
+	assert_rc(parse("{\"version\":2,\"status\":true,\"x-new\":[1]}", &t,
+	    &e), BRSKI_OK, &e);
+	assert_int_equal(t.unknown_fields, 1);
+	assert_null(t.reason);
+	telemetry_clear(&t);
+}
+
+static void
+test_telemetry_rejects_bad_reports(void **state)
+{
+	struct brski_err	e = { 0 };
+	struct telemetry	t;
+	static const char *const bad[] = {
+		"{\"status\":true}",			/* no version */
+		"{\"version\":1}",			/* no status */
+		"{\"version\":\"1\",\"status\":true}",	/* version type */
+		"{\"version\":-1,\"status\":true}",
+		"{\"version\":1,\"status\":\"true\"}",	/* status type */
+		"{\"version\":1,\"status\":1}",
+		"{\"version\":1,\"status\":true,\"reason\":5}",
+		"{\"version\":1,\"status\":true,\"reason-context\":\"x\"}",
+		"{\"version\":1,\"status\":true,\"status\":false}",	/* dup */
+		"[1,true]",
+		"{\"version\":1,\"status\":true",	/* truncated */
+		"{\"version\":1,\"status\":true} x",	/* trailing */
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_rc(parse(bad[i], &t, &e), BRSKI_EPARSE, &e);
+		assert_null(t.reason);
+	}
+}
+
+static void
+test_telemetry_rejects_oversize(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct telemetry	 t;
+	uint8_t			*big = calloc(1, TELEMETRY_MAX + 1);
+
+	(void)state;
+	assert_rc(telemetry_parse_json(big, TELEMETRY_MAX + 1, &t, &e),
+	    BRSKI_ETOOBIG, &e);
+	free(big);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_telemetry_parses_rfc8995_example),
+		cmocka_unit_test(test_telemetry_round_trip),
+		cmocka_unit_test(test_telemetry_ignores_unknown_fields),
+		cmocka_unit_test(test_telemetry_rejects_bad_reports),
+		cmocka_unit_test(test_telemetry_rejects_oversize),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
