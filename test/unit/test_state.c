@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for pledge/state.c: atomic generations of pledge state. */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "fileio.h"
+#include "state.h"
+
+static int
+count_gens(const char *dir)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*de;
+	int		 n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "gen-", 4) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static char *
+current(const char *dir, const char *name)
+{
+	struct brski_err	 e = { 0 };
+	char			 p[PATH_MAX];
+	uint8_t			*buf = NULL;
+	size_t			 len;
+
+	assert_rc(state_path(dir, name, p, sizeof(p), &e), BRSKI_OK, &e);
+	if (file_read(p, 4096, &buf, &len, &e) != BRSKI_OK)
+		return NULL;
+	return (char *)buf;
+}
+
+static void
+commit_pair(const char *dir, const char *cert, const char *key)
+{
+	struct brski_err	e = { 0 };
+	struct state_file	f[2] = {
+		{ STATE_LDEVID, cert, strlen(cert), 0644 },
+		{ STATE_LDEVID_KEY, key, strlen(key), 0600 },
+	};
+
+	assert_rc(state_commit(dir, f, 2, &e), BRSKI_OK, &e);
+}
+
+static void
+test_state_commit_switches_all_files(void **state)
+{
+	char		*tmp = tu_tmpdir(), *dir = tu_path(tmp, "st"), *s;
+	char		 p[PATH_MAX];
+	struct stat	 st;
+
+	(void)state;
+	commit_pair(dir, "cert-1", "key-1");
+	assert_string_equal((s = current(dir, STATE_LDEVID)), "cert-1");
+	free(s);
+	commit_pair(dir, "cert-2", "key-2");
+	assert_string_equal((s = current(dir, STATE_LDEVID)), "cert-2");
+	free(s);
+	assert_string_equal((s = current(dir, STATE_LDEVID_KEY)), "key-2");
+	free(s);
+	snprintf(p, sizeof(p), "%s/current/%s", dir, STATE_LDEVID_KEY);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(state_has(dir, STATE_LDEVID));
+	assert_false(state_has(dir, STATE_VOUCHER));
+	free(dir);
+	tu_rmdir(tmp);
+}
+
+static void
+test_state_keeps_two_generations(void **state)
+{
+	char	*tmp = tu_tmpdir(), *dir = tu_path(tmp, "st");
+
+	(void)state;
+	commit_pair(dir, "a", "a");
+	sleep(1);	/* generation names order by the second */
+	commit_pair(dir, "b", "b");
+	sleep(1);
+	commit_pair(dir, "c", "c");
+	assert_int_equal(count_gens(dir), 2);
+	free(dir);
+	tu_rmdir(tmp);
+}
+
+static void
+test_state_failed_commit_leaves_current(void **state)
+{
+	struct brski_err	 e = { 0 };
+	char			*tmp = tu_tmpdir(), *dir = tu_path(tmp, "st"), *s;
+	struct state_file	 bad_name[2] = {
+		{ STATE_LDEVID, "new", 3, 0644 },
+		{ "../escape", "x", 1, 0644 },
+	};
+	struct state_file	 unwritable[2] = {
+		{ STATE_LDEVID, "new", 3, 0644 },
+		{ "", "x", 1, 0644 },	/* renaming onto the directory fails */
+	};
+
+	(void)state;
+	commit_pair(dir, "old-cert", "old-key");
+	assert_rc(state_commit(dir, bad_name, 2, &e), BRSKI_EINVAL, &e);
+	assert_rc(state_commit(dir, unwritable, 2, &e), BRSKI_EIO, &e);
+	assert_string_equal((s = current(dir, STATE_LDEVID)), "old-cert");
+	free(s);
+	assert_string_equal((s = current(dir, STATE_LDEVID_KEY)), "old-key");
+	free(s);
+	assert_int_equal(count_gens(dir), 1);	/* partial ones removed */
+	free(dir);
+	tu_rmdir(tmp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_commit_switches_all_files),
+		cmocka_unit_test(test_state_keeps_two_generations),
+		cmocka_unit_test(test_state_failed_commit_leaves_current),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
