@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SQLite store of the registrar.  Certificates are recorded (and
+ * committed, synchronous=FULL) before they are handed out, and their
+ * serial numbers are UNIQUE: no certificate leaves that is not on
+ * record, and no serial is used twice.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "store.h"
+
+struct reg_store {
+	sqlite3	*db;
+};
+
+static const char *const schema[] = {
+	/* version 1 */
+	"CREATE TABLE devices ("
+	"  serial TEXT PRIMARY KEY NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN "
+	"    ('pending','approved','denied','revoked')),"
+	"  idevid_sha256 TEXT,"
+	"  idevid BLOB,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  voucher_ok INTEGER NOT NULL DEFAULT 0,"
+	"  voucher_at INTEGER,"
+	"  pvr BLOB, rvr BLOB, voucher BLOB);"
+	"CREATE TABLE certificates ("
+	"  serial TEXT PRIMARY KEY NOT NULL,"
+	"  device TEXT,"
+	"  subject TEXT NOT NULL,"
+	"  not_before INTEGER NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  issued_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER,"
+	"  der BLOB NOT NULL);"
+	"CREATE INDEX certificates_device ON certificates(device);"
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  device TEXT,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('voucher','enroll')),"
+	"  status INTEGER NOT NULL,"
+	"  reason TEXT,"
+	"  context TEXT,"
+	"  client_matched INTEGER NOT NULL,"
+	"  peer TEXT,"
+	"  at INTEGER NOT NULL);",
+};
+
+static const char *const state_names[] = {
+	"pending", "approved", "denied", "revoked"
+};
+
+const char *
+reg_state_name(enum reg_state s)
+{
+	return (unsigned)s < 4 ? state_names[s] : "?";
+}
+
+int
+reg_state_from_name(const char *n, enum reg_state *s)
+{
+	unsigned	i;
+
+	for (i = 0; i < 4; i++)
+		if (n != NULL && strcmp(n, state_names[i]) == 0) {
+			*s = (enum reg_state)i;
+			return 1;
+		}
+	return 0;
+}
+
+enum brski_rc
+reg_store_open(const char *path, struct reg_store **out, struct brski_err *e)
+{
+	struct reg_store	*s;
+	enum brski_rc		 rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return brski_fail(e, BRSKI_ENOMEM, "out of memory");
+	if ((rc = db_open(path, schema, sizeof(schema) / sizeof(schema[0]),
+	    &s->db, e)) != BRSKI_OK) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return BRSKI_OK;
+}
+
+void
+reg_store_close(struct reg_store *s)
+{
+	if (s == NULL)
+		return;
+	db_close(s->db);
+	free(s);
+}
+
+static enum brski_rc
+step_done(sqlite3 *db, sqlite3_stmt *st, struct brski_err *e)
+{
+	int	r = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (r == SQLITE_CONSTRAINT)
+		return brski_fail(e, BRSKI_EPOLICY, "database: %s",
+		    sqlite3_errmsg(db));
+	if (r != SQLITE_DONE)
+		return brski_fail(e, BRSKI_EDB, "database: %s",
+		    sqlite3_errmsg(db));
+	return BRSKI_OK;
+}
+
+#define DEVICE_COLUMNS "d.serial, d.state, d.idevid_sha256, d.first_seen, " \
+	"d.last_seen, d.voucher_ok, d.voucher_at, " \
+	"(SELECT status FROM reports r WHERE r.device = d.serial AND " \
+	"  r.kind = 'voucher' ORDER BY id DESC LIMIT 1), " \
+	"(SELECT status FROM reports r WHERE r.device = d.serial AND " \
+	"  r.kind = 'enroll' ORDER BY id DESC LIMIT 1), " \
+	"(SELECT count(*) FROM certificates c WHERE c.device = d.serial)"
+
+static void
+row_device(sqlite3_stmt *st, struct reg_device *d)
+{
+	const char	*t;
+
+	memset(d, 0, sizeof(*d));
+	if ((t = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		snprintf(d->serial, sizeof(d->serial), "%s", t);
+	if (!reg_state_from_name((const char *)sqlite3_column_text(st, 1),
+	    &d->state))
+		d->state = REG_DENIED;	/* cannot happen: CHECK constraint */
+	if ((t = (const char *)sqlite3_column_text(st, 2)) != NULL)
+		snprintf(d->idevid_sha256, sizeof(d->idevid_sha256), "%s", t);
+	d->first_seen = (time_t)sqlite3_column_int64(st, 3);
+	d->last_seen = (time_t)sqlite3_column_int64(st, 4);
+	d->voucher_ok = sqlite3_column_int(st, 5);
+	d->voucher_at = (time_t)sqlite3_column_int64(st, 6);
+	d->voucher_status = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 7);
+	d->enroll_status = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 8);
+	d->certificates = (long)sqlite3_column_int64(st, 9);
+}
+
+enum brski_rc
+reg_device_get(struct reg_store *s, const char *serial, struct reg_device *d,
+    struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if (db_prepare(s->db, "SELECT " DEVICE_COLUMNS " FROM devices d "
+	    "WHERE d.serial = ?", &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_TRANSIENT);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		row_device(st, d);
+	sqlite3_finalize(st);
+	if (r == SQLITE_DONE)
+		return brski_fail(e, BRSKI_ENOTFOUND, "device %s is not known",
+		    serial);
+	if (r != SQLITE_ROW)
+		return brski_fail(e, BRSKI_EDB, "database: %s",
+		    sqlite3_errmsg(s->db));
+	return BRSKI_OK;
+}
+
+/*
+ * A pledge showed up: insert it with state initial (policy: approved
+ * for automatic enrollment, pending for manual) or update last_seen and
+ * the IDevID it used.  *d receives the device as stored.
+ */
+enum brski_rc
+reg_device_seen(struct reg_store *s, const char *serial, const char *fp,
+    const uint8_t *idevid, size_t idevid_len, enum reg_state initial,
+    time_t now, struct reg_device *d, struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	enum brski_rc	 rc;
+
+	if (db_prepare(s->db, "INSERT INTO devices(serial, state, idevid_sha256, "
+	    "idevid, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
+	    "ON CONFLICT(serial) DO UPDATE SET last_seen = ?5, "
+	    "idevid_sha256 = ?3, idevid = ?4", &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, reg_state_name(initial), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fp, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 4, idevid, (int)idevid_len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, now);
+	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
+		return rc;
+	return reg_device_get(s, serial, d, e);
+}
+
+enum brski_rc
+reg_device_set_state(struct reg_store *s, const char *serial,
+    enum reg_state state, struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	enum brski_rc	 rc;
+
+	if (db_prepare(s->db, "UPDATE devices SET state = ? WHERE serial = ?",
+	    &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, reg_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, serial, -1, SQLITE_TRANSIENT);
+	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
+		return rc;
+	if (sqlite3_changes(s->db) == 0)
+		return brski_fail(e, BRSKI_ENOTFOUND, "device %s is not known",
+		    serial);
+	return BRSKI_OK;
+}
+
+/* The voucher exchange of a device succeeded: keep PVR, RVR, voucher. */
+enum brski_rc
+reg_device_voucher(struct reg_store *s, const char *serial,
+    const uint8_t *pvr, size_t pvr_len, const uint8_t *rvr, size_t rvr_len,
+    const uint8_t *v, size_t v_len, time_t now, struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+
+	if (db_prepare(s->db, "UPDATE devices SET voucher_ok = 1, voucher_at = ?,"
+	    " pvr = ?, rvr = ?, voucher = ? WHERE serial = ?", &st, e) !=
+	    BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_blob(st, 2, pvr, (int)pvr_len, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 3, rvr, (int)rvr_len, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 4, v, (int)v_len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, serial, -1, SQLITE_TRANSIENT);
+	return step_done(s->db, st, e);
+}
+
+/* One of the stored artifacts ("pvr", "rvr", "voucher", "idevid"). */
+enum brski_rc
+reg_device_artifact(struct reg_store *s, const char *serial,
+    const char *which, uint8_t **out, size_t *len, struct brski_err *e)
+{
+	static const char *const cols[] = { "pvr", "rvr", "voucher", "idevid" };
+	sqlite3_stmt	*st = NULL;
+	char		 sql[96];
+	size_t		 i;
+	int		 r, n;
+	enum brski_rc	 rc = BRSKI_OK;
+
+	*out = NULL;
+	for (i = 0; i < 4 && strcmp(which, cols[i]) != 0; i++)
+		;
+	if (i == 4)
+		return brski_fail(e, BRSKI_EINVAL, "no artifact \"%s\" (pvr, "
+		    "rvr, voucher, idevid)", which);
+	/* the column name comes from our table above, never from input */
+	snprintf(sql, sizeof(sql), "SELECT %s FROM devices WHERE serial = ?",
+	    cols[i]);
+	if (db_prepare(s->db, sql, &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_TRANSIENT);
+	r = sqlite3_step(st);
+	if (r != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL)
+		rc = brski_fail(e, BRSKI_ENOTFOUND, "device %s has no %s",
+		    serial, which);
+	else if ((n = sqlite3_column_bytes(st, 0)) <= 0 ||
+	    (*out = malloc((size_t)n)) == NULL)
+		rc = brski_fail(e, BRSKI_ENOMEM, "out of memory");
+	else {
+		memcpy(*out, sqlite3_column_blob(st, 0), (size_t)n);
+		*len = (size_t)n;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum brski_rc
+reg_device_list(struct reg_store *s, reg_device_cb cb, void *arg,
+    struct brski_err *e)
+{
+	sqlite3_stmt		*st = NULL;
+	struct reg_device	 d;
+	int			 r;
+
+	if (db_prepare(s->db, "SELECT " DEVICE_COLUMNS " FROM devices d "
+	    "ORDER BY d.serial", &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		row_device(st, &d);
+		cb(&d, arg);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return brski_fail(e, BRSKI_EDB, "database: %s",
+		    sqlite3_errmsg(s->db));
+	return BRSKI_OK;
+}
+
+/*
+ * Record a certificate before it is handed out.  A serial number already
+ * on record is BRSKI_EPOLICY (the caller draws a new one).
+ */
+enum brski_rc
+reg_cert_record(struct reg_store *s, const struct reg_cert *c,
+    struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+
+	if (db_prepare(s->db, "INSERT INTO certificates(serial, device, subject, "
+	    "not_before, not_after, issued_at, der) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, c->serial_hex, -1, SQLITE_TRANSIENT);
+	if (c->device[0] != '\0')
+		sqlite3_bind_text(st, 2, c->device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, c->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, c->not_before);
+	sqlite3_bind_int64(st, 5, c->not_after);
+	sqlite3_bind_int64(st, 6, c->issued_at);
+	sqlite3_bind_blob(st, 7, c->der, (int)c->der_len, SQLITE_TRANSIENT);
+	return step_done(s->db, st, e);
+}
+
+static void
+row_cert(sqlite3_stmt *st, struct reg_cert *c)
+{
+	const char	*t;
+
+	memset(c, 0, sizeof(*c));
+	if ((t = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		snprintf(c->serial_hex, sizeof(c->serial_hex), "%s", t);
+	if ((t = (const char *)sqlite3_column_text(st, 1)) != NULL)
+		snprintf(c->device, sizeof(c->device), "%s", t);
+	if ((t = (const char *)sqlite3_column_text(st, 2)) != NULL)
+		snprintf(c->subject, sizeof(c->subject), "%s", t);
+	c->not_before = (time_t)sqlite3_column_int64(st, 3);
+	c->not_after = (time_t)sqlite3_column_int64(st, 4);
+	c->issued_at = (time_t)sqlite3_column_int64(st, 5);
+	c->revoked_at = (time_t)sqlite3_column_int64(st, 6);
+	c->der = sqlite3_column_blob(st, 7);
+	c->der_len = (size_t)sqlite3_column_bytes(st, 7);
+}
+
+#define CERT_COLUMNS "serial, device, subject, not_before, not_after, " \
+	"issued_at, revoked_at, der"
+
+/* One certificate by serial; *der (the caller's) gets a copy of it. */
+enum brski_rc
+reg_cert_get(struct reg_store *s, const char *serial_hex, struct reg_cert *c,
+    uint8_t **der, struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	enum brski_rc	 rc = BRSKI_OK;
+
+	*der = NULL;
+	if (db_prepare(s->db, "SELECT " CERT_COLUMNS " FROM certificates "
+	    "WHERE serial = ?", &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, serial_hex, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = brski_fail(e, BRSKI_ENOTFOUND, "no certificate with serial "
+		    "%s", serial_hex);
+	else {
+		row_cert(st, c);
+		if ((*der = malloc(c->der_len)) == NULL)
+			rc = brski_fail(e, BRSKI_ENOMEM, "out of memory");
+		else
+			memcpy(*der, c->der, c->der_len);
+		c->der = *der;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum brski_rc
+reg_cert_list(struct reg_store *s, reg_cert_cb cb, void *arg,
+    struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	struct reg_cert	 c;
+	int		 r;
+
+	if (db_prepare(s->db, "SELECT " CERT_COLUMNS " FROM certificates "
+	    "ORDER BY issued_at, serial", &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		row_cert(st, &c);
+		cb(&c, arg);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return brski_fail(e, BRSKI_EDB, "database: %s",
+		    sqlite3_errmsg(s->db));
+	return BRSKI_OK;
+}
+
+enum brski_rc
+reg_cert_revoke(struct reg_store *s, const char *serial_hex, time_t when,
+    struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	enum brski_rc	 rc;
+
+	if (db_prepare(s->db, "UPDATE certificates SET revoked_at = ? "
+	    "WHERE serial = ? AND revoked_at IS NULL", &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_int64(st, 1, when);
+	sqlite3_bind_text(st, 2, serial_hex, -1, SQLITE_TRANSIENT);
+	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
+		return rc;
+	if (sqlite3_changes(s->db) == 0)
+		return brski_fail(e, BRSKI_ENOTFOUND, "no valid certificate "
+		    "with serial %s", serial_hex);
+	return BRSKI_OK;
+}
+
+enum brski_rc
+reg_report_add(struct reg_store *s, const struct reg_report *r,
+    struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+
+	if (db_prepare(s->db, "INSERT INTO reports(device, kind, status, reason, "
+	    "context, client_matched, peer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, r->device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, r->status);
+	sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, r->context, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 6, r->client_matched);
+	sqlite3_bind_text(st, 7, r->peer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 8, r->at);
+	return step_done(s->db, st, e);
+}
+
+enum brski_rc
+reg_store_check(struct reg_store *s, struct brski_err *e)
+{
+	return db_integrity_check(s->db, e);
+}
