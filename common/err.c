@@ -61,6 +61,15 @@ brski_prefix(struct brski_err *e, const char *fmt, ...)
 	return e->rc;
 }
 
+/* Change the code of a recorded failure (keeping its message). */
+enum brski_rc
+brski_recode(struct brski_err *e, enum brski_rc rc)
+{
+	if (e != NULL)
+		e->rc = rc;
+	return rc;
+}
+
 void
 brski_err_clear(struct brski_err *e)
 {

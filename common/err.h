@@ -37,6 +37,7 @@ enum brski_rc	 brski_fail(struct brski_err *, enum brski_rc, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 enum brski_rc	 brski_prefix(struct brski_err *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+enum brski_rc	 brski_recode(struct brski_err *, enum brski_rc);
 void		 brski_err_clear(struct brski_err *);
 const char	*brski_rc_name(enum brski_rc);
 int		 brski_http_status(enum brski_rc);
