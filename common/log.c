@@ -77,6 +77,13 @@ log_vemit(enum log_level level, const char *fmt, va_list ap)
 		return;
 }
 
+/* For libraries that log through a va_list callback. */
+void
+log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	log_vemit(level, fmt, ap);
+}
+
 #define LOG_FN(name, level)					\
 void								\
 name(const char *fmt, ...)					\

@@ -6,6 +6,7 @@
 #ifndef BRSKI_LOG_H
 #define BRSKI_LOG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum log_level {
@@ -20,6 +21,7 @@ enum log_level {
 void	 log_init(const char *, int, enum log_level);
 void	 log_set_level(enum log_level);
 enum log_level log_get_level(void);
+void	 log_vmsg(enum log_level, const char *, va_list);
 void	 log_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

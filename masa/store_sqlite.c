@@ -4,6 +4,12 @@
  * (BEGIN IMMEDIATE ... COMMIT): an issued voucher, its audit event and a
  * first claim of ownership are written together or not at all, so the
  * audit log always lists exactly the vouchers handed out.
+ *
+ * The daemon's threads share one connection, and a transaction belongs
+ * to the connection, not the thread: without the mutex one thread's
+ * statements would run inside another's transaction (and be rolled back
+ * with it).  Other processes (ctl, a second MASA) are kept apart by
+ * SQLite's own locks and the busy timeout.
  */
 #include "config.h"
 
@@ -11,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "db.h"
@@ -44,10 +51,27 @@ static const char *const schema[] = {
 	"CREATE INDEX audit_serial ON audit(serial, date);",
 };
 
+struct sq {
+	sqlite3		*db;
+	pthread_mutex_t	 lock;
+};
+
 static sqlite3 *
 db_of(struct masa_store *s)
 {
-	return s->impl;
+	return ((struct sq *)s->impl)->db;
+}
+
+static void
+lock(struct masa_store *s)
+{
+	pthread_mutex_lock(&((struct sq *)s->impl)->lock);
+}
+
+static void
+unlock(struct masa_store *s)
+{
+	pthread_mutex_unlock(&((struct sq *)s->impl)->lock);
 }
 
 static enum brski_rc
@@ -66,7 +90,8 @@ step_done(sqlite3 *db, sqlite3_stmt *st, struct brski_err *e)
 }
 
 static enum brski_rc
-sq_device_add(struct masa_store *s, const char *serial, struct brski_err *e)
+sq_device_add_locked(struct masa_store *s, const char *serial,
+    struct brski_err *e)
 {
 	sqlite3		*db = db_of(s);
 	sqlite3_stmt	*st = NULL;
@@ -101,8 +126,8 @@ row_device(sqlite3_stmt *st, struct masa_device *d)
 	"(SELECT count(*) FROM vouchers v WHERE v.serial = d.serial)"
 
 static enum brski_rc
-sq_device_get(struct masa_store *s, const char *serial, struct masa_device *d,
-    struct brski_err *e)
+sq_device_get_locked(struct masa_store *s, const char *serial,
+    struct masa_device *d, struct brski_err *e)
 {
 	sqlite3		*db = db_of(s);
 	sqlite3_stmt	*st = NULL;
@@ -127,7 +152,7 @@ sq_device_get(struct masa_store *s, const char *serial, struct masa_device *d,
 
 /* Assign (domain_id) or release (NULL) a device. */
 static enum brski_rc
-sq_device_assign(struct masa_store *s, const char *serial,
+sq_device_assign_locked(struct masa_store *s, const char *serial,
     const char *domain_id, struct brski_err *e)
 {
 	sqlite3		*db = db_of(s);
@@ -150,7 +175,7 @@ sq_device_assign(struct masa_store *s, const char *serial,
 }
 
 static enum brski_rc
-sq_device_list(struct masa_store *s, masa_device_cb cb, void *arg,
+sq_device_list_locked(struct masa_store *s, masa_device_cb cb, void *arg,
     struct brski_err *e)
 {
 	sqlite3		*db = db_of(s);
@@ -179,14 +204,14 @@ claim(struct masa_store *s, const struct masa_issue *is, struct brski_err *e)
 	struct masa_device	d;
 	enum brski_rc		rc;
 
-	if ((rc = sq_device_get(s, is->serial, &d, e)) != BRSKI_OK)
+	if ((rc = sq_device_get_locked(s, is->serial, &d, e)) != BRSKI_OK)
 		return rc;
 	if (d.owner[0] == '\0') {
 		if (!is->first_claim)
 			return brski_fail(e, BRSKI_EPOLICY, "device %s is not "
 			    "assigned to any domain", is->serial);
 		/* first claim wins (RFC 8995 leaves ownership to policy) */
-		return sq_device_assign(s, is->serial, is->domain_id, e);
+		return sq_device_assign_locked(s, is->serial, is->domain_id, e);
 	}
 	if (strcmp(d.owner, is->domain_id) != 0)
 		return brski_fail(e, BRSKI_EPOLICY, "device %s belongs to "
@@ -236,7 +261,7 @@ record(sqlite3 *db, const struct masa_issue *is, struct brski_err *e)
  * is written then.
  */
 static enum brski_rc
-sq_issue(struct masa_store *s, const struct masa_issue *is,
+sq_issue_locked(struct masa_store *s, const struct masa_issue *is,
     struct brski_err *e)
 {
 	sqlite3		*db = db_of(s);
@@ -254,7 +279,7 @@ sq_issue(struct masa_store *s, const struct masa_issue *is,
 }
 
 static enum brski_rc
-sq_events(struct masa_store *s, const char *serial, masa_event_cb cb,
+sq_events_locked(struct masa_store *s, const char *serial, masa_event_cb cb,
     void *arg, struct brski_err *e)
 {
 	sqlite3		 *db = db_of(s);
@@ -287,7 +312,7 @@ sq_events(struct masa_store *s, const char *serial, masa_event_cb cb,
 
 /* Number of vouchers and of audit events (tests: they must be equal). */
 static enum brski_rc
-sq_counts(struct masa_store *s, long *vouchers, long *events,
+sq_counts_locked(struct masa_store *s, long *vouchers, long *events,
     struct brski_err *e)
 {
 	sqlite3		*db = db_of(s);
@@ -308,15 +333,49 @@ sq_counts(struct masa_store *s, long *vouchers, long *events,
 }
 
 static enum brski_rc
-sq_check(struct masa_store *s, struct brski_err *e)
+sq_check_locked(struct masa_store *s, struct brski_err *e)
 {
 	return db_integrity_check(db_of(s), e);
 }
 
+/* The operations as the store exposes them: each under the mutex (the
+ * list callbacks run with it held and must not call the store). */
+#define LOCKED(name, params, args)				\
+static enum brski_rc						\
+name params							\
+{								\
+	enum brski_rc	rc;					\
+								\
+	lock(s);						\
+	rc = name##_locked args;				\
+	unlock(s);						\
+	return rc;						\
+}
+
+LOCKED(sq_device_add, (struct masa_store *s, const char *serial,
+    struct brski_err *e), (s, serial, e))
+LOCKED(sq_device_get, (struct masa_store *s, const char *serial,
+    struct masa_device *d, struct brski_err *e), (s, serial, d, e))
+LOCKED(sq_device_assign, (struct masa_store *s, const char *serial,
+    const char *dom, struct brski_err *e), (s, serial, dom, e))
+LOCKED(sq_device_list, (struct masa_store *s, masa_device_cb cb, void *arg,
+    struct brski_err *e), (s, cb, arg, e))
+LOCKED(sq_issue, (struct masa_store *s, const struct masa_issue *is,
+    struct brski_err *e), (s, is, e))
+LOCKED(sq_events, (struct masa_store *s, const char *serial,
+    masa_event_cb cb, void *arg, struct brski_err *e), (s, serial, cb, arg, e))
+LOCKED(sq_counts, (struct masa_store *s, long *nv, long *na,
+    struct brski_err *e), (s, nv, na, e))
+LOCKED(sq_check, (struct masa_store *s, struct brski_err *e), (s, e))
+
 static void
 sq_close(struct masa_store *s)
 {
-	db_close(db_of(s));
+	struct sq	*q = s->impl;
+
+	db_close(q->db);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
 	free(s);
 }
 
@@ -334,6 +393,7 @@ masa_store_open(const char *spec, struct masa_store **out,
     struct brski_err *e)
 {
 	struct masa_store	*s;
+	struct sq		*q;
 	sqlite3			*db = NULL;
 	enum brski_rc		 rc;
 
@@ -343,12 +403,16 @@ masa_store_open(const char *spec, struct masa_store **out,
 	if ((rc = db_open(spec, schema, sizeof(schema) / sizeof(schema[0]),
 	    &db, e)) != BRSKI_OK)
 		return rc;
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (q = calloc(1, sizeof(*q))) == NULL) {
+		free(s);
 		db_close(db);
 		return brski_fail(e, BRSKI_ENOMEM, "out of memory");
 	}
+	q->db = db;
+	pthread_mutex_init(&q->lock, NULL);
 	s->ops = &sqlite_ops;
-	s->impl = db;
+	s->impl = q;
 	*out = s;
 	return BRSKI_OK;
 }

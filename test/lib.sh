@@ -64,3 +64,75 @@ wait_port() {
 	done
 	fail "nothing listens on port $1 after ${2:-10}s"
 }
+
+# ---- BRSKI artifacts for tests: built with our CMS and openssl ----
+MASA="$top_builddir/masa/brski-masa"
+REGISTRAR="$top_builddir/registrar/brski-registrar"
+PLEDGE="$top_builddir/pledge/brski-pledge"
+
+now3339() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+der_b64() { "$OPENSSL" x509 -in "$1" -outform DER | base64 -w0; }
+
+# mk_pvr PKI SERIAL-IN-JSON IDEVID-NAME NONCE REGCERT OUT: a pledge
+# voucher-request signed with the IDevID IDEVID-NAME.
+mk_pvr() {
+	printf '{"ietf-voucher-request:voucher":{"assertion":"proximity","nonce":"%s","serial-number":"%s","created-on":"%s","proximity-registrar-cert":"%s"}}' \
+	    "$4" "$2" "$(now3339)" "$(der_b64 "$5")" >"$6.json"
+	"$TOOL" cms-sign "$6.json" "$1/$3.pem" "$1/$3.key" "$6" \
+	    "$1/$3-chain.pem" >/dev/null
+}
+
+# mk_rvr PKI SERIAL NONCE PVR SIGNER-NAME OUT [EXTRA-JSON]: a registrar
+# voucher-request carrying PVR, signed by SIGNER-NAME with its chain and
+# the registrar TLS certificate in the bag.
+mk_rvr() {
+	extra=${7:-}
+	nonce=""
+	[ -n "$3" ] && nonce="\"nonce\":\"$3\","
+	pvr=""
+	[ -n "$4" ] && pvr=",\"prior-signed-voucher-request\":\"$(base64 -w0 "$4")\""
+	printf '{"ietf-voucher-request:voucher":{"assertion":"proximity",%s"serial-number":"%s","created-on":"%s"%s%s}}' \
+	    "$nonce" "$2" "$(now3339)" "$pvr" "$extra" >"$6.json"
+	cat "$1/$5-chain.pem" "$1/registrar-tls.pem" >"$6.bag"
+	"$TOOL" cms-sign "$6.json" "$1/$5.pem" "$1/$5.key" "$6" "$6.bag" >/dev/null
+}
+
+# start_daemon NAME CMD...: run a daemon that prints "listening PORT";
+# sets $PORT and adds it to PIDS; its log is $T/NAME.log.
+start_daemon() {
+	name=$1; shift
+	"$@" >"$T/$name.out" 2>"$T/$name.log" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	i=0
+	while ! grep -q '^listening' "$T/$name.out" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 100 ]; then
+			cat "$T/$name.log" >&2
+			fail "$name did not start"
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PORT=$(awk '/^listening/{print $2; exit}' "$T/$name.out")
+	eval "${name}_pid=$pid"
+}
+
+# stop_daemon NAME: SIGTERM, wait (bounded), require exit status 0.
+stop_daemon() {
+	eval "pid=\$${1}_pid"
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 "$pid" 2>/dev/null && fail "$1 ignored SIGTERM"
+	wait "$pid" || fail "$1 exited with status $?"
+}
+
+# post_status URL FILE OUT [curl options]: POST FILE, print the status.
+post_status() {
+	url=$1 file=$2 out=$3; shift 3
+	curl -sS -o "$out" -w '%{http_code}' --max-time 20 "$@" \
+	    --data-binary @"$file" "$url" || true
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * brski-masa: the manufacturer's voucher service.  Reads its
+ * configuration (all errors before anything starts), loads keys and
+ * anchors, opens the store, serves HTTPS until SIGTERM or SIGINT; or
+ * runs an administrative command against the store ("ctl").
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/version.h>
+
+#include "brski.h"
+#include "conf.h"
+#include "ctl.h"
+#include "httpd.h"
+#include "log.h"
+#include "masa.h"
+#include "service.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONF SYSCONFDIR "/brski/brski-masa.conf"
+
+static const struct conf_opt opts[] = {
+	{ "listen", CFG_STR, "127.0.0.1", 0, 0,
+	    "address to listen on (IPv4, IPv6 or *)" },
+	{ "port", CFG_INT, "9443", 0, 65535, "HTTPS port (0: any free one)" },
+	{ "tls-cert", CFG_PATH, NULL, 0, 0, "TLS server certificate chain (PEM)" },
+	{ "tls-key", CFG_PATH, NULL, 0, 0, "TLS server key (PEM, mode 0600)" },
+	{ "signer-cert", CFG_PATH, NULL, 0, 0,
+	    "voucher signing certificate, with its chain (PEM)" },
+	{ "signer-key", CFG_PATH, NULL, 0, 0, "voucher signing key (PEM)" },
+	{ "manufacturer-ca", CFG_LIST, NULL, 0, 0,
+	    "CA that issues this manufacturer's IDevIDs (PEM)" },
+	{ "registrar-ca", CFG_LIST, NULL, 0, 0,
+	    "CA that authenticates registrars (sales channel)" },
+	{ "database", CFG_PATH, "/var/lib/brski/masa.db", 0, 0,
+	    "state database (SQLite file)" },
+	{ "ownership", CFG_STR, "first-claim", 0, 0,
+	    "first-claim or assigned" },
+	{ "require-client-cert", CFG_BOOL, "yes", 0, 0,
+	    "refuse registrars without a TLS client certificate" },
+	{ "require-pvr", CFG_BOOL, "yes", 0, 0,
+	    "refuse requests without a prior-signed-voucher-request" },
+	{ "allow-nonceless", CFG_BOOL, "no", 0, 0,
+	    "issue nonceless vouchers to authenticated registrars" },
+	{ "nonceless-lifetime", CFG_DURATION, "20m", 60, 365 * 86400,
+	    "lifetime of a nonceless voucher" },
+	{ "max-body", CFG_INT, "65536", 1024, 16 * 1024 * 1024,
+	    "largest request body in bytes" },
+	{ "threads", CFG_INT, "4", 0, 1024,
+	    "worker threads (0: one per connection)" },
+	{ "max-connections", CFG_INT, "256", 1, 65536,
+	    "concurrent connections" },
+	{ "connection-timeout", CFG_INT, "30", 1, 3600,
+	    "seconds a connection may idle" },
+	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static int
+fatal(const struct brski_err *e)
+{
+	fprintf(stderr, "brski-masa: %s\n", e->msg);
+	log_err("%s", e->msg);
+	return 1;
+}
+
+static enum brski_rc
+need(const struct conf *c, const char *name, struct brski_err *e)
+{
+	if (conf_str(c, name) == NULL)
+		return brski_fail(e, BRSKI_ECONFIG, "%s is not set (configuration "
+		    "file or --%s)", name, name);
+	return BRSKI_OK;
+}
+
+static enum brski_rc
+load_lists(const struct conf *c, const char *name, struct x509_list *l,
+    int required, struct brski_err *e)
+{
+	const char *const	*v;
+	size_t			 n, i;
+	enum brski_rc		 rc;
+
+	n = conf_list(c, name, &v);
+	if (n == 0 && required)
+		return brski_fail(e, BRSKI_ECONFIG, "%s is not set", name);
+	for (i = 0; i < n; i++)
+		if ((rc = x509_list_load(v[i], l, e)) != BRSKI_OK)
+			return brski_prefix(e, "%s: ", name);
+	return BRSKI_OK;
+}
+
+static enum brski_rc
+setup(struct masa *m, const struct conf *c, struct brski_err *e)
+{
+	const char	*own = conf_str(c, "ownership");
+	enum brski_rc	 rc;
+
+	if (strcmp(own, "first-claim") != 0 && strcmp(own, "assigned") != 0)
+		return brski_fail(e, BRSKI_ECONFIG, "ownership %s: use "
+		    "first-claim or assigned", own);
+	m->pol.first_claim = strcmp(own, "first-claim") == 0;
+	m->pol.require_client_cert = conf_bool(c, "require-client-cert");
+	m->pol.require_pvr = conf_bool(c, "require-pvr");
+	m->pol.allow_nonceless = conf_bool(c, "allow-nonceless");
+	m->pol.nonceless_lifetime = conf_int(c, "nonceless-lifetime");
+	if ((rc = need(c, "tls-cert", e)) != BRSKI_OK ||
+	    (rc = need(c, "tls-key", e)) != BRSKI_OK ||
+	    (rc = need(c, "signer-cert", e)) != BRSKI_OK ||
+	    (rc = need(c, "signer-key", e)) != BRSKI_OK ||
+	    (rc = x509_list_load(conf_str(c, "signer-cert"), &m->signer_chain,
+	    e)) != BRSKI_OK ||
+	    (rc = key_load(conf_str(c, "signer-key"), &m->signer_key, e)) !=
+	    BRSKI_OK ||
+	    (rc = load_lists(c, "manufacturer-ca", &m->manufacturer_cas, 1, e)) !=
+	    BRSKI_OK ||
+	    (rc = load_lists(c, "registrar-ca", &m->registrar_cas, 0, e)) !=
+	    BRSKI_OK)
+		return rc;
+	m->signer = m->signer_chain.v[0];
+	if (!key_matches_spki(m->signer_key, m->signer->spki,
+	    m->signer->spki_len))
+		return brski_fail(e, BRSKI_ECONFIG, "signer-key is not the key of "
+		    "the first certificate in signer-cert");
+	return masa_store_open(conf_str(c, "database"), &m->store, e);
+}
+
+static void
+teardown(struct masa *m)
+{
+	masa_store_close(m->store);
+	key_free(m->signer_key);
+	x509_list_free(&m->signer_chain);
+	x509_list_free(&m->manufacturer_cas);
+	x509_list_free(&m->registrar_cas);
+}
+
+static int
+serve(struct masa *m, const struct conf *c)
+{
+	static const char	*const paths[] = { BRSKI_PATH_REQUESTVOUCHER,
+	    BRSKI_PATH_REQUESTAUDITLOG };
+	struct httpd_route	 routes[2] = {
+		{ "POST", paths[0], masa_on_requestvoucher, m },
+		{ "POST", paths[1], masa_on_requestauditlog, m },
+	};
+	struct httpd_conf	 hc;
+	struct httpd		*h = NULL;
+	struct brski_err	 e = { 0 };
+	sigset_t		 set;
+	int			 sig;
+
+	memset(&hc, 0, sizeof(hc));
+	hc.name = "masa";
+	hc.listen = conf_str(c, "listen");
+	hc.port = (unsigned)conf_int(c, "port");
+	hc.cert_file = conf_str(c, "tls-cert");
+	hc.key_file = conf_str(c, "tls-key");
+	hc.threads = (unsigned)conf_int(c, "threads");
+	hc.max_connections = (unsigned)conf_int(c, "max-connections");
+	hc.timeout_s = (unsigned)conf_int(c, "connection-timeout");
+	hc.body_max = (size_t)conf_int(c, "max-body");
+	hc.routes = routes;
+	hc.nroutes = 2;
+	/* handle SIGTERM/SIGINT here, not in MHD's threads */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (httpd_start(&hc, &h, &e) != BRSKI_OK)
+		return fatal(&e);
+	log_info("MASA listening on https://%s:%u (%s ownership, database %s)",
+	    hc.listen, httpd_port(h), m->pol.first_claim ? "first-claim" :
+	    "assigned", conf_str(c, "database"));
+	/* a line tests and scripts can wait for */
+	printf("listening %u\n", httpd_port(h));
+	fflush(stdout);
+	sigwait(&set, &sig);
+	log_info("signal %d: stopping", sig);
+	httpd_stop(h);
+	return 0;
+}
+
+static int
+set_log_level(const struct conf *c, struct brski_err *e)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	const char	*l = conf_str(c, "log-level");
+	int		 i, v = conf_flag(c, 'v');
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(l, names[i]) == 0) {
+			log_init("brski-masa", conf_flag(c, 'd') ||
+			    getenv("BRSKI_LOG_STDERR") != NULL,
+			    (enum log_level)(i + v > 3 ? 3 : i + v));
+			return 0;
+		}
+	brski_fail(e, BRSKI_ECONFIG, "log-level %s: use error, warn, info or "
+	    "debug", l);
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct conf		*c;
+	struct masa		 m;
+	struct brski_err	 e = { 0 };
+	int			 first, rc;
+
+	memset(&m, 0, sizeof(m));
+	if ((c = conf_new(opts)) == NULL)
+		return 1;
+	if (conf_parse_args(c, argc, argv, &first, &e) != BRSKI_OK) {
+		fprintf(stderr, "brski-masa: %s\n", e.msg);
+		conf_free(c);
+		return 2;
+	}
+	if (conf_flag(c, 'h')) {
+		conf_usage(stdout, "brski-masa", "[ctl COMMAND ...]", opts);
+		conf_free(c);
+		return 0;
+	}
+	if (conf_flag(c, 'V')) {
+		printf("brski-masa %s (wolfSSL %s)\n", PACKAGE_VERSION,
+		    LIBWOLFSSL_VERSION_STRING);
+		conf_free(c);
+		return 0;
+	}
+	if (conf_file(c) == NULL && access(DEFAULT_CONF, R_OK) == 0 &&
+	    conf_load_file(c, DEFAULT_CONF, &e) != BRSKI_OK) {
+		fprintf(stderr, "brski-masa: %s\n", e.msg);
+		conf_free(c);
+		return 2;
+	}
+	if (set_log_level(c, &e) != 0) {
+		fprintf(stderr, "brski-masa: %s\n", e.msg);
+		conf_free(c);
+		return 2;
+	}
+	if (first < argc && strcmp(argv[first], "ctl") == 0)
+		rc = masa_ctl(c, argc - first - 1, argv + first + 1);
+	else if (first < argc) {
+		fprintf(stderr, "brski-masa: unexpected argument %s (see "
+		    "--help)\n", argv[first]);
+		rc = 2;
+	} else if (setup(&m, c, &e) != BRSKI_OK)
+		rc = fatal(&e) + 1;
+	else
+		rc = serve(&m, c);
+	teardown(&m);
+	conf_free(c);
+	return rc;
+}
