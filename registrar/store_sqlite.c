@@ -11,13 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "db.h"
 #include "store.h"
 
+/* One connection shared by the daemon's threads: a transaction belongs
+ * to the connection, so every operation holds the mutex. */
 struct reg_store {
-	sqlite3	*db;
+	sqlite3		*db;
+	pthread_mutex_t	 lock;
 };
 
 static const char *const schema[] = {
@@ -92,6 +96,7 @@ reg_store_open(const char *path, struct reg_store **out, struct brski_err *e)
 		free(s);
 		return rc;
 	}
+	pthread_mutex_init(&s->lock, NULL);
 	*out = s;
 	return BRSKI_OK;
 }
@@ -102,6 +107,7 @@ reg_store_close(struct reg_store *s)
 	if (s == NULL)
 		return;
 	db_close(s->db);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -152,9 +158,9 @@ row_device(sqlite3_stmt *st, struct reg_device *d)
 	d->certificates = (long)sqlite3_column_int64(st, 9);
 }
 
-enum brski_rc
-reg_device_get(struct reg_store *s, const char *serial, struct reg_device *d,
-    struct brski_err *e)
+static enum brski_rc
+reg_device_get_locked(struct reg_store *s, const char *serial,
+    struct reg_device *d, struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
 	int		 r;
@@ -181,8 +187,8 @@ reg_device_get(struct reg_store *s, const char *serial, struct reg_device *d,
  * for automatic enrollment, pending for manual) or update last_seen and
  * the IDevID it used.  *d receives the device as stored.
  */
-enum brski_rc
-reg_device_seen(struct reg_store *s, const char *serial, const char *fp,
+static enum brski_rc
+reg_device_seen_locked(struct reg_store *s, const char *serial, const char *fp,
     const uint8_t *idevid, size_t idevid_len, enum reg_state initial,
     time_t now, struct reg_device *d, struct brski_err *e)
 {
@@ -201,11 +207,11 @@ reg_device_seen(struct reg_store *s, const char *serial, const char *fp,
 	sqlite3_bind_int64(st, 5, now);
 	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
 		return rc;
-	return reg_device_get(s, serial, d, e);
+	return reg_device_get_locked(s, serial, d, e);
 }
 
-enum brski_rc
-reg_device_set_state(struct reg_store *s, const char *serial,
+static enum brski_rc
+reg_device_set_state_locked(struct reg_store *s, const char *serial,
     enum reg_state state, struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
@@ -225,8 +231,8 @@ reg_device_set_state(struct reg_store *s, const char *serial,
 }
 
 /* The voucher exchange of a device succeeded: keep PVR, RVR, voucher. */
-enum brski_rc
-reg_device_voucher(struct reg_store *s, const char *serial,
+static enum brski_rc
+reg_device_voucher_locked(struct reg_store *s, const char *serial,
     const uint8_t *pvr, size_t pvr_len, const uint8_t *rvr, size_t rvr_len,
     const uint8_t *v, size_t v_len, time_t now, struct brski_err *e)
 {
@@ -245,8 +251,8 @@ reg_device_voucher(struct reg_store *s, const char *serial,
 }
 
 /* One of the stored artifacts ("pvr", "rvr", "voucher", "idevid"). */
-enum brski_rc
-reg_device_artifact(struct reg_store *s, const char *serial,
+static enum brski_rc
+reg_device_artifact_locked(struct reg_store *s, const char *serial,
     const char *which, uint8_t **out, size_t *len, struct brski_err *e)
 {
 	static const char *const cols[] = { "pvr", "rvr", "voucher", "idevid" };
@@ -283,8 +289,8 @@ reg_device_artifact(struct reg_store *s, const char *serial,
 	return rc;
 }
 
-enum brski_rc
-reg_device_list(struct reg_store *s, reg_device_cb cb, void *arg,
+static enum brski_rc
+reg_device_list_locked(struct reg_store *s, reg_device_cb cb, void *arg,
     struct brski_err *e)
 {
 	sqlite3_stmt		*st = NULL;
@@ -309,8 +315,8 @@ reg_device_list(struct reg_store *s, reg_device_cb cb, void *arg,
  * Record a certificate before it is handed out.  A serial number already
  * on record is BRSKI_EPOLICY (the caller draws a new one).
  */
-enum brski_rc
-reg_cert_record(struct reg_store *s, const struct reg_cert *c,
+static enum brski_rc
+reg_cert_record_locked(struct reg_store *s, const struct reg_cert *c,
     struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
@@ -354,9 +360,9 @@ row_cert(sqlite3_stmt *st, struct reg_cert *c)
 	"issued_at, revoked_at, der"
 
 /* One certificate by serial; *der (the caller's) gets a copy of it. */
-enum brski_rc
-reg_cert_get(struct reg_store *s, const char *serial_hex, struct reg_cert *c,
-    uint8_t **der, struct brski_err *e)
+static enum brski_rc
+reg_cert_get_locked(struct reg_store *s, const char *serial_hex,
+    struct reg_cert *c, uint8_t **der, struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
 	enum brski_rc	 rc = BRSKI_OK;
@@ -381,8 +387,8 @@ reg_cert_get(struct reg_store *s, const char *serial_hex, struct reg_cert *c,
 	return rc;
 }
 
-enum brski_rc
-reg_cert_list(struct reg_store *s, reg_cert_cb cb, void *arg,
+static enum brski_rc
+reg_cert_list_locked(struct reg_store *s, reg_cert_cb cb, void *arg,
     struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
@@ -403,9 +409,9 @@ reg_cert_list(struct reg_store *s, reg_cert_cb cb, void *arg,
 	return BRSKI_OK;
 }
 
-enum brski_rc
-reg_cert_revoke(struct reg_store *s, const char *serial_hex, time_t when,
-    struct brski_err *e)
+static enum brski_rc
+reg_cert_revoke_locked(struct reg_store *s, const char *serial_hex,
+    time_t when, struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
 	enum brski_rc	 rc;
@@ -423,8 +429,8 @@ reg_cert_revoke(struct reg_store *s, const char *serial_hex, time_t when,
 	return BRSKI_OK;
 }
 
-enum brski_rc
-reg_report_add(struct reg_store *s, const struct reg_report *r,
+static enum brski_rc
+reg_report_add_locked(struct reg_store *s, const struct reg_report *r,
     struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
@@ -444,8 +450,53 @@ reg_report_add(struct reg_store *s, const struct reg_report *r,
 	return step_done(s->db, st, e);
 }
 
-enum brski_rc
-reg_store_check(struct reg_store *s, struct brski_err *e)
+static enum brski_rc
+reg_store_check_locked(struct reg_store *s, struct brski_err *e)
 {
 	return db_integrity_check(s->db, e);
 }
+
+/* The exported operations, each under the store's mutex (list callbacks
+ * run with it held and must not call the store). */
+#define LOCKED(name, params, args)				\
+enum brski_rc							\
+name params							\
+{								\
+	enum brski_rc	rc;					\
+								\
+	pthread_mutex_lock(&s->lock);				\
+	rc = name##_locked args;				\
+	pthread_mutex_unlock(&s->lock);				\
+	return rc;						\
+}
+
+LOCKED(reg_device_get, (struct reg_store *s, const char *serial,
+    struct reg_device *d, struct brski_err *e), (s, serial, d, e))
+LOCKED(reg_device_seen, (struct reg_store *s, const char *serial,
+    const char *fp, const uint8_t *idevid, size_t idevid_len,
+    enum reg_state initial, time_t now, struct reg_device *d,
+    struct brski_err *e), (s, serial, fp, idevid, idevid_len, initial, now,
+    d, e))
+LOCKED(reg_device_set_state, (struct reg_store *s, const char *serial,
+    enum reg_state state, struct brski_err *e), (s, serial, state, e))
+LOCKED(reg_device_voucher, (struct reg_store *s, const char *serial,
+    const uint8_t *pvr, size_t pvr_len, const uint8_t *rvr, size_t rvr_len,
+    const uint8_t *v, size_t v_len, time_t now, struct brski_err *e),
+    (s, serial, pvr, pvr_len, rvr, rvr_len, v, v_len, now, e))
+LOCKED(reg_device_artifact, (struct reg_store *s, const char *serial,
+    const char *which, uint8_t **out, size_t *len, struct brski_err *e),
+    (s, serial, which, out, len, e))
+LOCKED(reg_device_list, (struct reg_store *s, reg_device_cb cb, void *arg,
+    struct brski_err *e), (s, cb, arg, e))
+LOCKED(reg_cert_record, (struct reg_store *s, const struct reg_cert *c,
+    struct brski_err *e), (s, c, e))
+LOCKED(reg_cert_get, (struct reg_store *s, const char *serial_hex,
+    struct reg_cert *c, uint8_t **der, struct brski_err *e),
+    (s, serial_hex, c, der, e))
+LOCKED(reg_cert_list, (struct reg_store *s, reg_cert_cb cb, void *arg,
+    struct brski_err *e), (s, cb, arg, e))
+LOCKED(reg_cert_revoke, (struct reg_store *s, const char *serial_hex,
+    time_t when, struct brski_err *e), (s, serial_hex, when, e))
+LOCKED(reg_report_add, (struct reg_store *s, const struct reg_report *r,
+    struct brski_err *e), (s, r, e))
+LOCKED(reg_store_check, (struct reg_store *s, struct brski_err *e), (s, e))
