@@ -242,11 +242,14 @@ expect_err "client key does not match the certificate" \
     --cert cli-chain.pem --key other.key "https://localhost:$PORT/index.txt"
 
 # RFC 5705 exporter: s_server prints its side (echo mode, not -WWW)
+mkfifo "$W/stdin" && exec 3<>"$W/stdin" || exit 99
 for v in "" -tls1_2; do
 	PORT=$(free_port)
-	(sleep 5 | "$OPENSSL" s_server -accept "$PORT" $v -cert srv.pem \
-	    -key srv.key -cert_chain sub.pem -naccept 1 -keymatexport EXPERIMENTAL-brski \
-	    -keymatexportlen 32 >"$W/ekm$v.log" 2>&1) &
+	# in echo mode s_server quits at EOF on stdin: give it an open fifo
+	"$OPENSSL" s_server -accept "$PORT" $v -cert srv.pem \
+	    -key srv.key -cert_chain sub.pem -naccept 1 \
+	    -keymatexport EXPERIMENTAL-brski -keymatexportlen 32 \
+	    >"$W/ekm$v.log" 2>&1 <"$W/stdin" &
 	PIDS="$PIDS $!"
 	wait_for "$W/ekm$v.log" '^ACCEPT'
 	run exporter --cacert ca.pem --timeout 300 \
