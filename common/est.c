@@ -71,7 +71,11 @@ est_body_decode(const uint8_t *body, size_t len, uint8_t **der,
 	return BRSKI_OK;
 }
 
-/* Base64 of der in 64-column lines ending in CRLF; *out is the caller's. */
+/*
+ * Base64 of der in 64-column lines ending in LF (not CRLF: GNU base64 -d,
+ * which EST shell clients pipe bodies into, refuses the CR); *out is the
+ * caller's.
+ */
 enum brski_rc
 est_body_encode(const uint8_t *der, size_t len, char **out, size_t *outlen,
     struct brski_err *e)
@@ -89,7 +93,7 @@ est_body_encode(const uint8_t *der, size_t len, char **out, size_t *outlen,
 
 		if ((rc = buf_append(&b, flat + off, n, BUF_NOLIMIT, e)) ==
 		    BRSKI_OK)
-			rc = buf_append(&b, "\r\n", 2, BUF_NOLIMIT, e);
+			rc = buf_append(&b, "\n", 1, BUF_NOLIMIT, e);
 	}
 	free(flat);
 	if (rc != BRSKI_OK) {

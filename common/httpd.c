@@ -346,6 +346,8 @@ options(struct httpd *h, struct MHD_OptionItem *o)
 {
 	int	n = 0;
 
+	/* first, or MHD logs the others' complaints its own way */
+	OPT(o[n++], MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL);
 	OPT(o[n++], MHD_OPTION_HTTPS_MEM_KEY, 0, h->key_pem);
 	OPT(o[n++], MHD_OPTION_HTTPS_MEM_CERT, 0, h->cert_pem);
 	/* any PEM here makes GnuTLS request a client certificate */
@@ -354,7 +356,6 @@ options(struct httpd *h, struct MHD_OptionItem *o)
 	OPT(o[n++], MHD_OPTION_CONNECTION_LIMIT, h->conf.max_connections, NULL);
 	OPT(o[n++], MHD_OPTION_CONNECTION_TIMEOUT, h->conf.timeout_s, NULL);
 	OPT(o[n++], MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL);
-	OPT(o[n++], MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL);
 	if (h->conf.threads > 0)
 		OPT(o[n++], MHD_OPTION_THREAD_POOL_SIZE, h->conf.threads, NULL);
 	if (h->sa.ss_family != 0)

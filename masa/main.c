@@ -7,19 +7,14 @@
  */
 #include "config.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <wolfssl/options.h>
-#include <wolfssl/version.h>
 
 #include "brski.h"
 #include "conf.h"
 #include "ctl.h"
+#include "daemon.h"
 #include "httpd.h"
 #include "log.h"
 #include "masa.h"
@@ -76,32 +71,6 @@ fatal(const struct brski_err *e)
 }
 
 static enum brski_rc
-need(const struct conf *c, const char *name, struct brski_err *e)
-{
-	if (conf_str(c, name) == NULL)
-		return brski_fail(e, BRSKI_ECONFIG, "%s is not set (configuration "
-		    "file or --%s)", name, name);
-	return BRSKI_OK;
-}
-
-static enum brski_rc
-load_lists(const struct conf *c, const char *name, struct x509_list *l,
-    int required, struct brski_err *e)
-{
-	const char *const	*v;
-	size_t			 n, i;
-	enum brski_rc		 rc;
-
-	n = conf_list(c, name, &v);
-	if (n == 0 && required)
-		return brski_fail(e, BRSKI_ECONFIG, "%s is not set", name);
-	for (i = 0; i < n; i++)
-		if ((rc = x509_list_load(v[i], l, e)) != BRSKI_OK)
-			return brski_prefix(e, "%s: ", name);
-	return BRSKI_OK;
-}
-
-static enum brski_rc
 setup(struct masa *m, const struct conf *c, struct brski_err *e)
 {
 	const char	*own = conf_str(c, "ownership");
@@ -115,18 +84,18 @@ setup(struct masa *m, const struct conf *c, struct brski_err *e)
 	m->pol.require_pvr = conf_bool(c, "require-pvr");
 	m->pol.allow_nonceless = conf_bool(c, "allow-nonceless");
 	m->pol.nonceless_lifetime = conf_int(c, "nonceless-lifetime");
-	if ((rc = need(c, "tls-cert", e)) != BRSKI_OK ||
-	    (rc = need(c, "tls-key", e)) != BRSKI_OK ||
-	    (rc = need(c, "signer-cert", e)) != BRSKI_OK ||
-	    (rc = need(c, "signer-key", e)) != BRSKI_OK ||
+	if ((rc = daemon_need(c, "tls-cert", e)) != BRSKI_OK ||
+	    (rc = daemon_need(c, "tls-key", e)) != BRSKI_OK ||
+	    (rc = daemon_need(c, "signer-cert", e)) != BRSKI_OK ||
+	    (rc = daemon_need(c, "signer-key", e)) != BRSKI_OK ||
 	    (rc = x509_list_load(conf_str(c, "signer-cert"), &m->signer_chain,
 	    e)) != BRSKI_OK ||
 	    (rc = key_load(conf_str(c, "signer-key"), &m->signer_key, e)) !=
 	    BRSKI_OK ||
-	    (rc = load_lists(c, "manufacturer-ca", &m->manufacturer_cas, 1, e)) !=
-	    BRSKI_OK ||
-	    (rc = load_lists(c, "registrar-ca", &m->registrar_cas, 0, e)) !=
-	    BRSKI_OK)
+	    (rc = daemon_load_certs(c, "manufacturer-ca", &m->manufacturer_cas,
+	    1, e)) != BRSKI_OK ||
+	    (rc = daemon_load_certs(c, "registrar-ca", &m->registrar_cas, 0,
+	    e)) != BRSKI_OK)
 		return rc;
 	m->signer = m->signer_chain.v[0];
 	if (!key_matches_spki(m->signer_key, m->signer->spki,
@@ -149,17 +118,14 @@ teardown(struct masa *m)
 static int
 serve(struct masa *m, const struct conf *c)
 {
-	static const char	*const paths[] = { BRSKI_PATH_REQUESTVOUCHER,
-	    BRSKI_PATH_REQUESTAUDITLOG };
 	struct httpd_route	 routes[2] = {
-		{ "POST", paths[0], masa_on_requestvoucher, m },
-		{ "POST", paths[1], masa_on_requestauditlog, m },
+		{ "POST", BRSKI_PATH_REQUESTVOUCHER, masa_on_requestvoucher, m },
+		{ "POST", BRSKI_PATH_REQUESTAUDITLOG, masa_on_requestauditlog, m },
 	};
 	struct httpd_conf	 hc;
 	struct httpd		*h = NULL;
 	struct brski_err	 e = { 0 };
 	sigset_t		 set;
-	int			 sig;
 
 	memset(&hc, 0, sizeof(hc));
 	hc.name = "masa";
@@ -173,12 +139,7 @@ serve(struct masa *m, const struct conf *c)
 	hc.body_max = (size_t)conf_int(c, "max-body");
 	hc.routes = routes;
 	hc.nroutes = 2;
-	/* handle SIGTERM/SIGINT here, not in MHD's threads */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	daemon_block_signals(&set);
 	if (httpd_start(&hc, &h, &e) != BRSKI_OK)
 		return fatal(&e);
 	log_info("MASA listening on https://%s:%u (%s ownership, database %s)",
@@ -187,29 +148,9 @@ serve(struct masa *m, const struct conf *c)
 	/* a line tests and scripts can wait for */
 	printf("listening %u\n", httpd_port(h));
 	fflush(stdout);
-	sigwait(&set, &sig);
-	log_info("signal %d: stopping", sig);
+	daemon_wait(&set);
 	httpd_stop(h);
 	return 0;
-}
-
-static int
-set_log_level(const struct conf *c, struct brski_err *e)
-{
-	static const char *const names[] = { "error", "warn", "info", "debug" };
-	const char	*l = conf_str(c, "log-level");
-	int		 i, v = conf_flag(c, 'v');
-
-	for (i = 0; i < 4; i++)
-		if (strcmp(l, names[i]) == 0) {
-			log_init("brski-masa", conf_flag(c, 'd') ||
-			    getenv("BRSKI_LOG_STDERR") != NULL,
-			    (enum log_level)(i + v > 3 ? 3 : i + v));
-			return 0;
-		}
-	brski_fail(e, BRSKI_ECONFIG, "log-level %s: use error, warn, info or "
-	    "debug", l);
-	return -1;
 }
 
 int
@@ -223,32 +164,16 @@ main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	if ((c = conf_new(opts)) == NULL)
 		return 1;
-	if (conf_parse_args(c, argc, argv, &first, &e) != BRSKI_OK) {
-		fprintf(stderr, "brski-masa: %s\n", e.msg);
-		conf_free(c);
-		return 2;
-	}
-	if (conf_flag(c, 'h')) {
-		conf_usage(stdout, "brski-masa", "[ctl COMMAND ...]", opts);
+	switch (daemon_start(c, "brski-masa", "[ctl COMMAND ...]", DEFAULT_CONF,
+	    opts, argc, argv, &first)) {
+	case DAEMON_EXIT_OK:
 		conf_free(c);
 		return 0;
-	}
-	if (conf_flag(c, 'V')) {
-		printf("brski-masa %s (wolfSSL %s)\n", PACKAGE_VERSION,
-		    LIBWOLFSSL_VERSION_STRING);
-		conf_free(c);
-		return 0;
-	}
-	if (conf_file(c) == NULL && access(DEFAULT_CONF, R_OK) == 0 &&
-	    conf_load_file(c, DEFAULT_CONF, &e) != BRSKI_OK) {
-		fprintf(stderr, "brski-masa: %s\n", e.msg);
+	case DAEMON_EXIT_USAGE:
 		conf_free(c);
 		return 2;
-	}
-	if (set_log_level(c, &e) != 0) {
-		fprintf(stderr, "brski-masa: %s\n", e.msg);
-		conf_free(c);
-		return 2;
+	case DAEMON_RUN:
+		break;
 	}
 	if (first < argc && strcmp(argv[first], "ctl") == 0)
 		rc = masa_ctl(c, argc - first - 1, argv + first + 1);

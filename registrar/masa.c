@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "brski.h"
+#include "vr.h"
 #include "voucher_verify.h"
 
 /*

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "brski.h"
+#include "vr.h"
 
 #define CLOCK_SKEW	3600	/* created-on may be this far in the future */
 

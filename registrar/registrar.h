@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The registrar while it runs: its identity (brski.h), its domain CA,
+ * The registrar while it runs: its identity (vr.h), its domain CA,
  * its store, its policy and the connections it keeps to MASAs.  Shared
  * by the BRSKI resources (service_brski.c), the EST resources
  * (service_est.c) and the MASA client (masa_client.c).
@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "brski.h"
+#include "vr.h"
 #include "ca.h"
 #include "httpc.h"
 #include "httpd.h"

@@ -5,8 +5,8 @@
  * voucher-request (5.5), and checking the MASA's voucher before it is
  * forwarded (5.6).
  */
-#ifndef BRSKI_REGISTRAR_BRSKI_H
-#define BRSKI_REGISTRAR_BRSKI_H
+#ifndef BRSKI_REGISTRAR_VR_H
+#define BRSKI_REGISTRAR_VR_H
 
 #include <time.h>
 
@@ -47,4 +47,4 @@ enum brski_rc	voucher_check_from_masa(const struct reg_identity *,
 enum brski_rc	masa_url_for(const struct x509_cert *, const char *, char *,
 		    size_t, struct brski_err *);
 
-#endif /* BRSKI_REGISTRAR_BRSKI_H */
+#endif /* BRSKI_REGISTRAR_VR_H */
