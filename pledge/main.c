@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * brski-pledge: what a device's first-boot service runs.  "enroll" (the
+ * default) goes from the IDevID to an LDevID: provisional TLS, voucher,
+ * pinned domain, EST, state written atomically, enrollstatus.
+ * "reenroll" renews the LDevID with simplereenroll (a new key).
+ * "status" shows the stored LDevID.  Exit codes are in brski.h and
+ * brski-pledge(8).
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+#include "pledge.h"
+#include "rfc3339.h"
+#include "secret.h"
+#include "state.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONF SYSCONFDIR "/brski/brski-pledge.conf"
+
+static const struct conf_opt opts[] = {
+	{ "registrar", CFG_STR, NULL, 0, 0, "registrar URL, https://host:port" },
+	{ "idevid-cert", CFG_PATH, NULL, 0, 0,
+	    "IDevID certificate with its chain (PEM)" },
+	{ "idevid-key", CFG_PATH, NULL, 0, 0, "IDevID key (PEM, mode 0600)" },
+	{ "masa-ca", CFG_LIST, NULL, 0, 0,
+	    "MASA trust anchor that verifies vouchers (PEM)" },
+	{ "state-dir", CFG_PATH, "/var/lib/brski-pledge", 0, 0,
+	    "where the LDevID, its key and the domain CAs are kept" },
+	{ "accept-nonceless", CFG_BOOL, "no", 0, 0,
+	    "accept unexpired nonceless vouchers" },
+	{ "timeout", CFG_INT, "30", 1, 600, "seconds per network exchange" },
+	{ "max-wait", CFG_DURATION, "600", 0, 4 * 86400,
+	    "longest total wait for a pending (202) registrar" },
+	{ "key-type", CFG_STR, "P-256", 0, 0, "LDevID key: P-256, P-384, P-521" },
+	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static int
+configure(struct pledge *p, const struct conf *c, int need_idevid,
+    struct outcome *o)
+{
+	struct brski_err	 e = { 0 };
+	const char		*url = conf_str(c, "registrar");
+
+	p->state_dir = conf_str(c, "state-dir");
+	p->accept_nonceless = conf_bool(c, "accept-nonceless");
+	p->timeout_ms = (int)conf_int(c, "timeout") * 1000;
+	p->max_wait_s = conf_int(c, "max-wait");
+	if (!key_type_from_name(conf_str(c, "key-type"), &p->key_type))
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "key-type %s: use P-256, "
+		    "P-384 or P-521", conf_str(c, "key-type"));
+	if (url == NULL)
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar is not set "
+		    "(--registrar https://host:port); this build has no DNS-SD "
+		    "discovery");
+	if (httpc_url_parse(url, 0, &p->url, &e) != BRSKI_OK)
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar: %s", e.msg);
+	if (!need_idevid)
+		return 1;
+	if (daemon_need(c, "idevid-cert", &e) != BRSKI_OK ||
+	    daemon_need(c, "idevid-key", &e) != BRSKI_OK ||
+	    x509_list_load(conf_str(c, "idevid-cert"), &p->idevid_chain, &e) !=
+	    BRSKI_OK || key_load(conf_str(c, "idevid-key"), &p->idevid_key,
+	    &e) != BRSKI_OK ||
+	    daemon_load_certs(c, "masa-ca", &p->masa_cas, 1, &e) != BRSKI_OK)
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "%s", e.msg);
+	if (!key_matches_spki(p->idevid_key, p->idevid_chain.v[0]->spki,
+	    p->idevid_chain.v[0]->spki_len))
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "idevid-key is not the "
+		    "key of idevid-cert");
+	if (p->idevid_chain.v[0]->serial_number == NULL)
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "the IDevID has no "
+		    "serialNumber in its subject");
+	return 1;
+}
+
+static int
+save(struct pledge *p, struct outcome *o)
+{
+	struct brski_err	 e = { 0 };
+	struct x509_list	 one = { &p->ldevid, 1 };
+	struct state_file	 f[5];
+	char			*cert = NULL, *cas = NULL, *key = NULL;
+	size_t			 clen, calen, klen = 0, n = 0;
+	int			 ok = 0;
+
+	if (x509_list_to_pem(&one, &cert, &clen, &e) != BRSKI_OK ||
+	    x509_list_to_pem(&p->domain_cas, &cas, &calen, &e) != BRSKI_OK ||
+	    key_to_pem(p->ldevid_key, &key, &klen, &e) != BRSKI_OK) {
+		pledge_fail(o, BRSKI_EXIT_INTERNAL, "%s", e.msg);
+		goto out;
+	}
+	f[n++] = (struct state_file){ STATE_LDEVID, cert, clen, 0644 };
+	f[n++] = (struct state_file){ STATE_LDEVID_KEY, key, klen, 0600 };
+	f[n++] = (struct state_file){ STATE_DOMAIN_CA, cas, calen, 0644 };
+	if (p->voucher != NULL) {
+		f[n++] = (struct state_file){ STATE_VOUCHER, p->voucher,
+		    p->voucher_len, 0644 };
+		f[n++] = (struct state_file){ STATE_PVR, p->pvr, p->pvr_len,
+		    0644 };
+	}
+	if (state_commit(p->state_dir, f, n, &e) != BRSKI_OK) {
+		pledge_fail(o, BRSKI_EXIT_STATE, "state directory %s: %s",
+		    p->state_dir, e.msg);
+		goto out;
+	}
+	log_info("LDevID, key and domain CAs stored in %s/%s", p->state_dir,
+	    STATE_CURRENT);
+	ok = 1;
+out:
+	free(cert);
+	free(cas);
+	secret_free(key, klen);
+	return ok;
+}
+
+/* RFC 8995 5.9.4: success is reported over a new TLS session that the
+ * new LDevID authenticates. */
+static void
+report_enrolled(struct pledge *p)
+{
+	struct x509_list	chain = { &p->ldevid, 1 };
+	struct outcome		o;
+
+	if (!pledge_connect(p, &chain, p->ldevid_key, &p->domain_cas, &o)) {
+		log_warn("enrollstatus not sent: %s", o.why);
+		return;
+	}
+	pledge_report(p, BRSKI_PATH_ENROLLSTATUS, 1, NULL);
+}
+
+static int
+enroll(struct pledge *p, struct outcome *o)
+{
+	log_info("enrolling serial %s with %s:%u",
+	    p->idevid_chain.v[0]->serial_number, p->url.host, p->url.port);
+	if (!pledge_connect(p, &p->idevid_chain, p->idevid_key, NULL, o) ||
+	    !pledge_get_voucher(p, o))
+		return 0;
+	if (!pledge_est_enroll(p, 0, NULL, o)) {
+		/* a failure is reported on the same session (5.9.4) */
+		pledge_report(p, BRSKI_PATH_ENROLLSTATUS, 0, "enrollment failed");
+		return 0;
+	}
+	if (!save(p, o)) {
+		pledge_report(p, BRSKI_PATH_ENROLLSTATUS, 0,
+		    "cannot store the certificate");
+		return 0;
+	}
+	report_enrolled(p);
+	return 1;
+}
+
+static int
+load_current(struct pledge *p, struct x509_list *cert, struct outcome *o)
+{
+	struct brski_err	e = { 0 };
+	char			path[PATH_MAX];
+
+	if (state_path(p->state_dir, STATE_LDEVID, path, sizeof(path), &e) !=
+	    BRSKI_OK || x509_list_load(path, cert, &e) != BRSKI_OK ||
+	    state_path(p->state_dir, STATE_LDEVID_KEY, path, sizeof(path), &e) !=
+	    BRSKI_OK || key_load(path, &p->idevid_key, &e) != BRSKI_OK ||
+	    state_path(p->state_dir, STATE_DOMAIN_CA, path, sizeof(path), &e) !=
+	    BRSKI_OK || x509_list_load(path, &p->domain_cas, &e) != BRSKI_OK)
+		return pledge_fail(o, BRSKI_EXIT_STATE, "no enrolled state in %s "
+		    "(enroll first): %s", p->state_dir, e.msg);
+	return 1;
+}
+
+/* Renew: authenticate with the current LDevID, new key, same subject. */
+static int
+reenroll(struct pledge *p, struct outcome *o)
+{
+	struct x509_list	cur = { 0 };
+	struct x509_list	anchors = { 0 };
+	int			ok = 0;
+
+	if (!load_current(p, &cur, o))
+		goto out;
+	/* the stored domain CAs are the anchors; /cacerts may refresh them */
+	anchors = p->domain_cas;
+	memset(&p->domain_cas, 0, sizeof(p->domain_cas));
+	if (!pledge_connect(p, &cur, p->idevid_key, &anchors, o) ||
+	    !pledge_est_enroll(p, 1, cur.v[0], o) || !save(p, o))
+		goto out;
+	report_enrolled(p);
+	ok = 1;
+out:
+	x509_list_free(&cur);
+	x509_list_free(&anchors);
+	return ok;
+}
+
+static int
+status(struct pledge *p, struct outcome *o)
+{
+	struct x509_list	cur = { 0 };
+	char			nb[RFC3339_MAX], na[RFC3339_MAX];
+
+	if (!load_current(p, &cur, o))
+		return 0;
+	printf("LDevID: %s\nissuer: %s\nvalid: %s .. %s\n", cur.v[0]->subject,
+	    cur.v[0]->issuer, rfc3339_format(cur.v[0]->not_before, nb,
+	    sizeof(nb)), rfc3339_format(cur.v[0]->not_after, na, sizeof(na)));
+	x509_list_free(&cur);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct conf	*c;
+	struct pledge	 p;
+	struct outcome	 o = { BRSKI_EXIT_OK, "" };
+	const char	*cmd;
+	char		 until[RFC3339_MAX];
+	int		 first, ok;
+
+	memset(&p, 0, sizeof(p));
+	if ((c = conf_new(opts)) == NULL)
+		return BRSKI_EXIT_INTERNAL;
+	switch (daemon_start(c, "brski-pledge", "[enroll | reenroll | status]",
+	    DEFAULT_CONF, opts, argc, argv, &first)) {
+	case DAEMON_EXIT_OK:
+		conf_free(c);
+		return 0;
+	case DAEMON_EXIT_USAGE:
+		conf_free(c);
+		return BRSKI_EXIT_CONFIG;
+	case DAEMON_RUN:
+		break;
+	}
+	cmd = first < argc ? argv[first] : "enroll";
+	p.state_dir = conf_str(c, "state-dir");
+	if (first + 1 < argc || (strcmp(cmd, "enroll") != 0 &&
+	    strcmp(cmd, "reenroll") != 0 && strcmp(cmd, "status") != 0))
+		ok = pledge_fail(&o, BRSKI_EXIT_CONFIG, "usage: brski-pledge "
+		    "[options] [enroll | reenroll | status]");
+	else if (strcmp(cmd, "status") == 0)
+		ok = status(&p, &o);
+	else if (!configure(&p, c, strcmp(cmd, "enroll") == 0, &o))
+		ok = 0;
+	else
+		ok = strcmp(cmd, "enroll") == 0 ? enroll(&p, &o) :
+		    reenroll(&p, &o);
+	if (ok && p.ldevid != NULL)
+		log_info("%s done: LDevID \"%s\" valid until %s", cmd,
+		    p.ldevid->subject, rfc3339_format(p.ldevid->not_after, until,
+		    sizeof(until)));
+	else if (!ok) {
+		log_err("%s failed: %s", cmd, o.why);
+		fprintf(stderr, "brski-pledge: %s\n", o.why);
+	}
+	pledge_clear(&p);
+	conf_free(c);
+	return ok ? BRSKI_EXIT_OK : (int)o.code;
+}
+
+void
+pledge_clear(struct pledge *p)
+{
+	httpc_conn_free(p->conn);
+	x509_list_free(&p->idevid_chain);
+	key_free(p->idevid_key);
+	x509_list_free(&p->masa_cas);
+	x509_list_free(&p->registrar_chain);
+	free(p->pvr);
+	free(p->voucher);
+	x509_free(p->pinned);
+	x509_list_free(&p->domain_cas);
+	key_free(p->ldevid_key);
+	x509_free(p->ldevid);
+	memset(p, 0, sizeof(*p));
+}

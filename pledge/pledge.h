@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The pledge's context and steps: the voucher exchange (exchange.c), EST
+ * (est.c) and the state directory (state.c), driven by main.c.
+ */
+#ifndef BRSKI_PLEDGE_H
+#define BRSKI_PLEDGE_H
+
+#include <time.h>
+
+#include "brski.h"
+#include "httpc.h"
+#include "key.h"
+#include "pvr.h"
+#include "x509.h"
+
+struct pledge {
+	/* configuration */
+	struct httpc_url	 url;		/* the registrar */
+	struct x509_list	 idevid_chain;	/* leaf first */
+	struct brski_key	*idevid_key;
+	struct x509_list	 masa_cas;
+	const char		*state_dir;
+	int			 accept_nonceless;
+	int			 timeout_ms;
+	long			 max_wait_s;	/* for 202 answers */
+	enum key_type		 key_type;
+	/* the run */
+	struct httpc_conn	*conn;
+	struct x509_list	 registrar_chain;	/* as presented */
+	uint8_t			 nonce[PVR_NONCE_LEN];
+	uint8_t			*pvr;
+	size_t			 pvr_len;
+	uint8_t			*voucher;
+	size_t			 voucher_len;
+	struct x509_cert	*pinned;
+	struct x509_list	 domain_cas;	/* from /cacerts */
+	struct brski_key	*ldevid_key;
+	struct x509_cert	*ldevid;
+};
+
+/* The outcome of a step: an exit code (brski.h) and a reason. */
+struct outcome {
+	enum brski_exit	code;
+	char		why[BRSKI_ERR_MSG_MAX + 64];
+};
+
+int	pledge_fail(struct outcome *, enum brski_exit, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	pledge_connect(struct pledge *, const struct x509_list *,
+	    const struct brski_key *, const struct x509_list *,
+	    struct outcome *);
+int	pledge_request(struct pledge *, const char *, const char *,
+	    const char *, const char *, const uint8_t *, size_t, size_t,
+	    struct httpc_response **, struct outcome *);
+int	pledge_get_voucher(struct pledge *, struct outcome *);
+void	pledge_report(struct pledge *, const char *, int, const char *);
+int	pledge_est_enroll(struct pledge *, int, const struct x509_cert *,
+	    struct outcome *);
+void	pledge_clear(struct pledge *);
+
+#endif /* BRSKI_PLEDGE_H */
