@@ -112,10 +112,8 @@ voucher_verify_cms(const uint8_t *der, size_t len,
 		goto out;
 	}
 	if ((rc = voucher_parse_json(s->content, s->content_len,
-	    VOUCHER_KIND_VOUCHER, &v, e)) != BRSKI_OK) {
-		brski_prefix(e, "voucher: ");
+	    VOUCHER_KIND_VOUCHER, &v, e)) != BRSKI_OK)
 		goto out;
-	}
 	if ((rc = voucher_accept(v, x, pinned, e)) != BRSKI_OK)
 		goto out;
 	*out = v;

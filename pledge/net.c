@@ -46,12 +46,13 @@ to_bytes(const struct x509_list *l)
 	return b;
 }
 
+/* A transport failure (unreachable, TLS, malformed or truncated HTTP)
+ * is a network exit; what the registrar *says* is judged elsewhere. */
 static enum brski_exit
 net_exit(enum brski_rc rc)
 {
-	return rc == BRSKI_ENET || rc == BRSKI_ETLS ? BRSKI_EXIT_NETWORK :
-	    rc == BRSKI_ENOMEM || rc == BRSKI_EINVAL ? BRSKI_EXIT_INTERNAL :
-	    BRSKI_EXIT_VOUCHER;
+	return rc == BRSKI_ENOMEM || rc == BRSKI_EINVAL ? BRSKI_EXIT_INTERNAL :
+	    BRSKI_EXIT_NETWORK;
 }
 
 /*
