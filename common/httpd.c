@@ -27,6 +27,7 @@
 #include "fileio.h"
 #include "httpd.h"
 #include "log.h"
+#include "rand.h"
 #include "secret.h"
 
 #define PEM_MAX		(64 * 1024)
@@ -205,6 +206,8 @@ dispatch(struct httpd *h, struct MHD_Connection *c, const char *method,
 	char				 allow[128];
 	const char			*who;
 
+	/* registers this thread's crypto cleanup at its exit (rand.c) */
+	(void)rand_rng();
 	memset(&rq, 0, sizeof(rq));
 	memset(&rs, 0, sizeof(rs));
 	rq.method = method;

@@ -13,10 +13,12 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 ok() { echo "ok: $*"; }
 
-# T: a private scratch directory removed at exit (with any daemons).
+# T: a private scratch directory removed at exit (with any daemons);
+# KEEP=1 keeps it for a look after a failure.
 T=$(mktemp -d /tmp/brski-test.XXXXXX)
 PIDS=""
 cleanup() {
+	[ -n "${KEEP:-}" ] && { echo "kept $T"; return; }
 	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
 	rm -rf "$T"

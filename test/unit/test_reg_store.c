@@ -75,6 +75,7 @@ test_reg_ca_records_every_certificate(void **state)
 	    BRSKI_OK, &e);
 	assert_rc(ca_issue(&ca, spki, slen, &subj, "0001", NOW, &der2, &l2, &e),
 	    BRSKI_OK, &e);
+	free(der2);
 	/* the LDevID chains to the CA, has the policy subject and is capped */
 	assert_rc(x509_parse(der1, l1, &c, &e), BRSKI_OK, &e);
 	assert_string_equal(c->serial_number, "0001");
