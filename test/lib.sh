@@ -18,10 +18,13 @@ ok() { echo "ok: $*"; }
 T=$(mktemp -d /tmp/brski-test.XXXXXX)
 PIDS=""
 cleanup() {
-	[ -n "${KEEP:-}" ] && { echo "kept $T"; return; }
 	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$T"
+	if [ -n "${KEEP:-}" ]; then
+		echo "kept $T"
+	else
+		rm -rf "$T"
+	fi
 }
 trap cleanup EXIT INT TERM
 
