@@ -187,12 +187,14 @@ parse_extensions(struct x509_cert *c, const struct der_tlv *exts,
 /*
  * Certificate ::= SEQUENCE { tbs, sigAlg, sig };  from the TBS take the
  * raw issuer and subject Names, the validity, the SPKI and extensions.
+ * Version 1 certificates (no [0] version, no extensions) are read too:
+ * some EST clients still carry them.
  */
 static enum brski_rc
 parse_tbs(struct x509_cert *c, struct brski_err *e)
 {
-	struct der_tlv	cert, tbs, f[10];
-	size_t		off, n = 0;
+	struct der_tlv	cert, tbs, f[10], nb, na;
+	size_t		off, n = 0, v;
 
 	if (der_expect(c->der, c->der_len, DER_SEQUENCE, &cert, e) != BRSKI_OK ||
 	    cert.raw_len != c->der_len ||
@@ -201,27 +203,23 @@ parse_tbs(struct x509_cert *c, struct brski_err *e)
 	for (off = 0; off < tbs.len && n < 10; off += f[n++].raw_len)
 		if (der_read(tbs.val + off, tbs.len - off, &f[n], e) != BRSKI_OK)
 			return brski_prefix(e, "certificate: ");
-	/* [0] version, serial, sigAlg, issuer, validity, subject, spki */
-	if (n < 7 || f[0].tag != DER_CTX_C(0) || f[3].tag != DER_SEQUENCE ||
-	    f[4].tag != DER_SEQUENCE || f[5].tag != DER_SEQUENCE ||
-	    f[6].tag != DER_SEQUENCE)
-		return brski_fail(e, BRSKI_EPARSE, "certificate: not a v3 "
-		    "certificate");
-	if (dup_bytes(&c->issuer_raw, &c->issuer_raw_len, f[3].raw,
-	    f[3].raw_len) || dup_bytes(&c->subject_raw, &c->subject_raw_len,
-	    f[5].raw, f[5].raw_len) || dup_bytes(&c->spki, &c->spki_len,
-	    f[6].raw, f[6].raw_len))
+	/* [0] version?, serial, sigAlg, issuer, validity, subject, spki */
+	v = n > 0 && f[0].tag == DER_CTX_C(0) ? 1 : 0;
+	if (n < 6 + v || f[2 + v].tag != DER_SEQUENCE ||
+	    f[3 + v].tag != DER_SEQUENCE || f[4 + v].tag != DER_SEQUENCE ||
+	    f[5 + v].tag != DER_SEQUENCE)
+		return brski_fail(e, BRSKI_EPARSE, "certificate: bad TBS");
+	if (dup_bytes(&c->issuer_raw, &c->issuer_raw_len, f[2 + v].raw,
+	    f[2 + v].raw_len) || dup_bytes(&c->subject_raw, &c->subject_raw_len,
+	    f[4 + v].raw, f[4 + v].raw_len) || dup_bytes(&c->spki,
+	    &c->spki_len, f[5 + v].raw, f[5 + v].raw_len))
 		return brski_fail(e, BRSKI_ENOMEM, "certificate: out of memory");
-	{
-		struct der_tlv	nb, na;
-
-		if (der_read(f[4].val, f[4].len, &nb, e) != BRSKI_OK ||
-		    der_read(nb.val + nb.len, f[4].len - nb.raw_len, &na, e) !=
-		    BRSKI_OK || der_get_time(&nb, &c->not_before, e) != BRSKI_OK ||
-		    der_get_time(&na, &c->not_after, e) != BRSKI_OK)
-			return brski_prefix(e, "validity: ");
-	}
-	for (off = 7; off < n; off++)
+	if (der_read(f[3 + v].val, f[3 + v].len, &nb, e) != BRSKI_OK ||
+	    der_read(nb.val + nb.len, f[3 + v].len - nb.raw_len, &na, e) !=
+	    BRSKI_OK || der_get_time(&nb, &c->not_before, e) != BRSKI_OK ||
+	    der_get_time(&na, &c->not_after, e) != BRSKI_OK)
+		return brski_prefix(e, "validity: ");
+	for (off = 6 + v; off < n; off++)
 		if (f[off].tag == DER_CTX_C(3))
 			return parse_extensions(c, &f[off], e);
 	return BRSKI_OK;
