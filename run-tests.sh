@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Set up and run the whole test suite on Debian 12: install packages,
 # build from scratch with autotools (warnings are errors), run make check,
-# then again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# then again under AddressSanitizer + UndefinedBehaviorSanitizer, then
+# make distcheck (the tarball builds, installs and passes on its own).
 # BRSKI_TEST_FAST=1 skips the sanitizer pass.
 set -eu
 cd "$(dirname "$0")"
@@ -26,7 +27,12 @@ run() {
 	fi
 }
 run build
-[ "${BRSKI_TEST_FAST:-0}" = 1 ] || run build-san --enable-sanitizers
+if [ "${BRSKI_TEST_FAST:-0}" != 1 ]; then
+	run build-san --enable-sanitizers
+	# the release tarball builds and passes its tests on its own
+	(cd build && make distcheck >distcheck.out 2>&1) ||
+	    { tail -30 build/distcheck.out; echo "FAIL: make distcheck"; status=1; }
+fi
 
 pass=$(cat build*/test/*/*.trs 2>/dev/null | grep -c '^:test-result: PASS' || true)
 skip=$(cat build*/test/*/*.trs 2>/dev/null | grep -c '^:test-result: SKIP' || true)

@@ -182,7 +182,7 @@ main(int argc, char **argv)
 		    "--help)\n", argv[first]);
 		rc = 2;
 	} else if (setup(&m, c, &e) != BRSKI_OK)
-		rc = fatal(&e) + 1;
+		rc = fatal(&e) + 2;	/* 3: start-up failed */
 	else
 		rc = serve(&m, c);
 	teardown(&m);

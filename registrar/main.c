@@ -255,7 +255,7 @@ main(int argc, char **argv)
 		    "--help)\n", argv[first]);
 		rc = 2;
 	} else if (setup(&r, c, &e) != BRSKI_OK)
-		rc = fatal(&e) + 1;
+		rc = fatal(&e) + 2;	/* 3: start-up failed */
 	else
 		rc = serve(&r, c);
 	teardown(&r);
