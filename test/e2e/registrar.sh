@@ -194,7 +194,7 @@ base64 -d "$T/out" | "$OPENSSL" pkcs7 -inform DER -print_certs >"$T/rekeyed.pem"
     "$(f=$T/l2.pub; "$OPENSSL" pkey -in "$T/l2.key" -pubout >"$f"; echo "$f")" ||
     fail "rekey: the certificate is not for the new key"
 mkcsr "$T/l1.key" "/CN=someone-else" "$T/wrong.csr"
-expect "simplereenroll with another subject" 400 "is not the certificate's" 0001 \
+expect "simplereenroll with another subject" 400 "is not the current certificate's" 0001 \
     "$T/wrong.csr" "$EST/simplereenroll" $LD -H "Content-Type: application/pkcs10"
 expect "simplereenroll with an IDevID" 403 "not a valid one of this domain" 0001 \
     "$T/re.csr" "$EST/simplereenroll" $(dev "$P" 0001) \
