@@ -210,6 +210,61 @@ check_ctype(PKCS7 *p7, const struct cms_signed *s, const uint8_t *expect,
 	return BRSKI_OK;
 }
 
+/*
+ * Certificates in the SignedData's certificates [0] field, or -1 when
+ * the DER cannot be walked (then wolfSSL's decoder has the last word).
+ */
+static int
+count_certs(const struct der_tlv *ci)
+{
+	struct der_tlv	oid, ex, sd, f, c;
+	size_t		off;
+	int		n = 0;
+
+	if (der_expect(ci->val, ci->len, DER_OID, &oid, NULL) != BRSKI_OK ||
+	    der_expect(ci->val + oid.raw_len, ci->len - oid.raw_len,
+	    DER_CTX_C(0), &ex, NULL) != BRSKI_OK ||
+	    der_expect(ex.val, ex.len, DER_SEQUENCE, &sd, NULL) != BRSKI_OK)
+		return -1;
+	for (off = 0; off < sd.len; off += f.raw_len) {
+		if (der_read(sd.val + off, sd.len - off, &f, NULL) != BRSKI_OK)
+			return -1;
+		if (f.tag == DER_CTX_C(0))
+			break;
+	}
+	if (off >= sd.len)
+		return 0;
+	for (off = 0; off < f.len; off += c.raw_len, n++)
+		if (der_read(f.val + off, f.len - off, &c, NULL) != BRSKI_OK)
+			return -1;
+	return n;
+}
+
+/*
+ * What wolfSSL 5.5.4 lets through silently: bytes after the
+ * ContentInfo are ignored, and certificates past MAX_PKCS7_CERTS are
+ * dropped (a chain would arrive cut short).  An indefinite-length (BER)
+ * ContentInfo is left to wolfSSL.
+ */
+static enum brski_rc
+check_outer(const uint8_t *der, size_t len, struct brski_err *e)
+{
+	struct der_tlv	t;
+	int		n;
+
+	if (len >= 2 && der[0] == DER_SEQUENCE && der[1] == 0x80)
+		return BRSKI_OK;
+	if (der_expect(der, len, DER_SEQUENCE, &t, e) != BRSKI_OK)
+		return brski_prefix(e, "CMS: ");
+	if (t.raw_len != len)
+		return brski_fail(e, BRSKI_EPARSE, "CMS: %zu bytes after the "
+		    "ContentInfo", len - t.raw_len);
+	if ((n = count_certs(&t)) > MAX_PKCS7_CERTS)
+		return brski_fail(e, BRSKI_ETOOBIG, "CMS: %d certificates, "
+		    "limit %d", n, MAX_PKCS7_CERTS);
+	return BRSKI_OK;
+}
+
 static int
 p7_verify(const uint8_t *der, size_t len, const struct x509_cert *hint,
     PKCS7 **out)
@@ -259,6 +314,8 @@ cms_verify(const uint8_t *der, size_t len, const uint8_t *expect_ctype,
 	if (len == 0 || len > CMS_DER_MAX)
 		return brski_fail(e, len == 0 ? BRSKI_EPARSE : BRSKI_ETOOBIG,
 		    "CMS: %zu bytes (limit %d)", len, CMS_DER_MAX);
+	if ((rc = check_outer(der, len, e)) != BRSKI_OK)
+		return rc;
 	/* wolfSSL may write into the input while decoding: use a copy */
 	if ((copy = malloc(len)) == NULL ||
 	    (s = calloc(1, sizeof(*s))) == NULL) {
@@ -272,8 +329,10 @@ cms_verify(const uint8_t *der, size_t len, const uint8_t *expect_ctype,
 		ret = p7_verify(copy, len, anchors->v[i], &p7);
 	}
 	if (ret != 0) {
-		rc = brski_fail(e, ret == SIG_VERIFY_E || ret == PKCS7_NO_SIGNER_E
-		    ? BRSKI_EVERIFY : BRSKI_EPARSE, "CMS: %s (%d)",
+		/* SIGNEEDS_CHECK: no certificate (ours or its own) fits */
+		rc = brski_fail(e, ret == SIG_VERIFY_E ||
+		    ret == PKCS7_NO_SIGNER_E || ret == PKCS7_SIGNEEDS_CHECK ?
+		    BRSKI_EVERIFY : BRSKI_EPARSE, "CMS: %s (%d)",
 		    wc_GetErrorString(ret), ret);
 		goto out;
 	}
@@ -352,7 +411,8 @@ cms_certs_only_encode(const struct x509_list *l, uint8_t **out,
 
 /*
  * Read the certificates of a certs-only SignedData (ours or anyone's)
- * into l.  At least one certificate is required.
+ * into l.  At least one certificate is required.  On failure l is left
+ * as it was.
  */
 enum brski_rc
 cms_certs_only_decode(const uint8_t *der, size_t len, struct x509_list *l,
@@ -360,12 +420,15 @@ cms_certs_only_decode(const uint8_t *der, size_t len, struct x509_list *l,
 {
 	PKCS7		*p7 = NULL;
 	uint8_t		*copy = NULL;
+	size_t		 n0 = l->n;
 	int		 i, ret;
 	enum brski_rc	 rc = BRSKI_OK;
 
 	if (len == 0 || len > CMS_DER_MAX)
-		return brski_fail(e, BRSKI_EPARSE, "PKCS#7: %zu bytes (limit %d)",
-		    len, CMS_DER_MAX);
+		return brski_fail(e, len == 0 ? BRSKI_EPARSE : BRSKI_ETOOBIG,
+		    "PKCS#7: %zu bytes (limit %d)", len, CMS_DER_MAX);
+	if ((rc = check_outer(der, len, e)) != BRSKI_OK)
+		return rc;
 	if ((copy = malloc(len)) == NULL ||
 	    (p7 = wc_PKCS7_New(NULL, INVALID_DEVID)) == NULL) {
 		free(copy);
@@ -385,6 +448,9 @@ cms_certs_only_decode(const uint8_t *der, size_t len, struct x509_list *l,
 		rc = brski_fail(e, BRSKI_EPARSE, "PKCS#7 certs-only: no "
 		    "certificates");
 out:
+	if (rc != BRSKI_OK)
+		while (l->n > n0)
+			x509_free(l->v[--l->n]);
 	wc_PKCS7_Free(p7);
 	free(copy);
 	return rc;

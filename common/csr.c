@@ -16,6 +16,7 @@
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
 #include "csr.h"
+#include "der.h"
 #include "rand.h"
 
 #define SPKI_MAX 256
@@ -135,6 +136,7 @@ csr_parse(const uint8_t *der, size_t len, struct csr **out,
     struct brski_err *e)
 {
 	struct csr	*c = NULL;
+	struct der_tlv	 seq;
 	DecodedCert	 dc;
 	int		 ret;
 	enum brski_rc	 rc;
@@ -143,6 +145,11 @@ csr_parse(const uint8_t *der, size_t len, struct csr **out,
 	if (len == 0 || len > CSR_DER_MAX)
 		return brski_fail(e, len == 0 ? BRSKI_EPARSE : BRSKI_ETOOBIG,
 		    "CSR: %zu bytes (limit %d)", len, CSR_DER_MAX);
+	/* wolfSSL 5.5.4 ignores bytes after the request: refuse them */
+	if (der_expect(der, len, DER_SEQUENCE, &seq, e) != BRSKI_OK ||
+	    seq.raw_len != len)
+		return brski_fail(e, BRSKI_EPARSE, "CSR: not one DER SEQUENCE "
+		    "of %zu bytes", len);
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->der = malloc(len)) == NULL) {
 		free(c);

@@ -6,12 +6,28 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "der.h"
+
+#define OID_ARCS_MAX	64	/* X.660 sets none; real OIDs have < 20 */
+
+static int
+days_in_month(int year, int month)
+{
+	static const int	days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+
+	if (month == 2 && year % 4 == 0 && (year % 100 != 0 ||
+	    year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
 
 /*
  * Read one TLV at p (avail bytes).  Strict DER: the long length form only
@@ -219,30 +235,42 @@ put_base128(struct buf *b, unsigned long long v, struct brski_err *e)
 
 /*
  * Append the OID TLV for dotted text ("1.3.6.1.5.5.7.3.28").  Used for
- * OIDs given in configuration (extra EKUs); ours are constants.
+ * OIDs given in configuration (extra EKUs); ours are constants.  Each
+ * arc must fit 64 bits; an empty arc (a leading, doubled or trailing
+ * dot) is an error.
  */
 enum brski_rc
-der_oid_from_text(const char *s, struct buf *out, struct brski_err *e)
+der_oid_from_text(const char *text, struct buf *out, struct brski_err *e)
 {
 	struct buf		 body = { 0 };
-	unsigned long long	 arc[64];
+	unsigned long long	 arc[OID_ARCS_MAX];
+	const char		*s = text;
 	size_t			 n = 0, i;
 	char			*end;
 	enum brski_rc		 rc = BRSKI_OK;
 
-	while (*s != '\0' && n < 64) {
-		if (*s < '0' || *s > '9')
-			return brski_fail(e, BRSKI_EPARSE, "OID: bad character "
-			    "in \"%s\"", s);
+	for (;;) {
+		/* strtoull() alone would take a sign or white space */
+		if (n == OID_ARCS_MAX || *s < '0' || *s > '9')
+			return brski_fail(e, BRSKI_EPARSE, "OID \"%.64s\": not "
+			    "dotted numbers (at most %d)", text, OID_ARCS_MAX);
+		errno = 0;
 		arc[n++] = strtoull(s, &end, 10);
-		if (*end == '.')
-			end++;
-		else if (*end != '\0')
-			return brski_fail(e, BRSKI_EPARSE, "OID: bad text");
-		s = end;
+		if (errno == ERANGE)
+			return brski_fail(e, BRSKI_EPARSE, "OID \"%.64s\": arc "
+			    "too large", text);
+		if (*end == '\0')
+			break;
+		if (*end != '.')
+			return brski_fail(e, BRSKI_EPARSE, "OID \"%.64s\": bad "
+			    "text", text);
+		s = end + 1;
 	}
-	if (n < 2 || *s != '\0' || arc[0] > 2 || (arc[0] < 2 && arc[1] > 39))
-		return brski_fail(e, BRSKI_EPARSE, "OID: not a valid OID");
+	/* X.690 8.19.4: the first two arcs share one subidentifier */
+	if (n < 2 || arc[0] > 2 || (arc[0] < 2 && arc[1] > 39) ||
+	    arc[1] > ULLONG_MAX - 80)
+		return brski_fail(e, BRSKI_EPARSE, "OID \"%.64s\": not a valid "
+		    "OID", text);
 	rc = put_base128(&body, arc[0] * 40 + arc[1], e);
 	for (i = 2; rc == BRSKI_OK && i < n; i++)
 		rc = put_base128(&body, arc[i], e);
@@ -278,8 +306,10 @@ der_get_time(const struct der_tlv *t, time_t *out, struct brski_err *e)
 		v[i + 1] = (p[yl + 2 * i] - '0') * 10 + (p[yl + 2 * i + 1] - '0');
 	if (yl == 2)
 		v[0] += v[0] < 50 ? 2000 : 1900;	/* RFC 5280 4.1.2.5.1 */
-	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
-	    v[4] > 59 || v[5] > 59)
+	/* timegm() would roll 30 February over into March */
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+	    v[2] > days_in_month(v[0], v[1]) || v[3] > 23 || v[4] > 59 ||
+	    v[5] > 59)
 		return brski_fail(e, BRSKI_EPARSE, "DER: bad time");
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = v[0] - 1900;

@@ -26,6 +26,7 @@
 #define KEY_DER_MAX	512	/* SEC1 P-521 is 223 bytes */
 #define KEY_PEM_MAX	(16 * 1024)
 #define SPKI_MAX	256
+#define KEY_COORD_MAX	66	/* P-521, the largest curve we support */
 
 static const struct {
 	enum key_type	 type;
@@ -138,23 +139,26 @@ key_generate(enum key_type type, struct brski_key **out,
 	return BRSKI_OK;
 }
 
-/* Decode SEC1 or PKCS#8 DER (modified in place when PKCS#8). */
+/* Decode SEC1 or PKCS#8 DER. */
 static enum brski_rc
-key_from_der(uint8_t *der, size_t len, struct brski_key **out,
+key_from_der(const uint8_t *der, size_t len, struct brski_key **out,
     struct brski_err *e)
 {
 	struct brski_key	*k;
 	word32			 idx = 0;
-	int			 off, ret;
+	int			 ret;
 
 	if ((k = key_alloc(e)) == NULL)
 		return BRSKI_ENOMEM;
-	/* PKCS#8 wraps the SEC1 structure: find it (returns <0 if not) */
-	if ((off = wc_GetPkcs8TraditionalOffset(der, &idx, (word32)len)) >= 0)
-		idx = (word32)off;
-	else
-		idx = 0;
+	/*
+	 * wc_EccPrivateKeyDecode() takes PKCS#8 as well.  Do not strip the
+	 * wrapper first (wc_GetPkcs8TraditionalOffset): PKCS#8 names the
+	 * curve only in its AlgorithmIdentifier, and the inner SEC1 key
+	 * alone then fails to decode (wolfSSL 5.5.4, ASN_PARSE_E).
+	 */
 	ret = wc_EccPrivateKeyDecode(der, &idx, &k->ecc, (word32)len);
+	if (ret == 0 && idx != len)
+		ret = ASN_PARSE_E;	/* trailing bytes */
 	if (ret != 0) {
 		key_free(k);
 		return brski_fail(e, BRSKI_EPARSE, "key: not an EC private key "
@@ -165,6 +169,13 @@ key_from_der(uint8_t *der, size_t len, struct brski_key **out,
 		key_free(k);
 		return brski_fail(e, BRSKI_EPARSE, "key: unsupported curve "
 		    "(use P-256, P-384 or P-521)");
+	}
+	/* RFC 5915: the public key is optional (wolfSSL's PKCS#8 omits it) */
+	if (k->ecc.type == ECC_PRIVATEKEY_ONLY &&
+	    (ret = wc_ecc_make_pub(&k->ecc, NULL)) != 0) {
+		key_free(k);
+		return brski_fail(e, BRSKI_EPARSE, "key: cannot derive the "
+		    "public key: %s (%d)", wc_GetErrorString(ret), ret);
 	}
 	*out = k;
 	return BRSKI_OK;
@@ -431,7 +442,7 @@ key_sig_der_to_raw(const uint8_t *der, size_t len, size_t coord, uint8_t *raw,
 	word32	rl = sizeof(r), sl = sizeof(s);
 	int	ret;
 
-	if (coord > MAX_ECC_BYTES)
+	if (coord > KEY_COORD_MAX)
 		return brski_fail(e, BRSKI_EINVAL, "key: coordinate size %zu",
 		    coord);
 	ret = wc_ecc_sig_to_rs(der, (word32)len, r, &rl, s, &sl);
@@ -451,7 +462,8 @@ key_sig_raw_to_der(const uint8_t *raw, size_t len, uint8_t *der,
 	word32	n = KEY_SIG_MAX;
 	int	ret;
 
-	if (len == 0 || len % 2 != 0 || len / 2 > MAX_ECC_BYTES)
+	/* MAX_ECC_BYTES is 128 in Debian's build: use our own limit */
+	if (len == 0 || len % 2 != 0 || len / 2 > KEY_COORD_MAX)
 		return brski_fail(e, BRSKI_EPARSE, "key: raw signature of %zu "
 		    "bytes", len);
 	ret = wc_ecc_rs_raw_to_sig(raw, (word32)(len / 2), raw + len / 2,

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,30 @@ parse_tbs(struct x509_cert *c, struct brski_err *e)
 	return BRSKI_OK;
 }
 
+/*
+ * An iPAddress SAN as inet_ntop() text: RFC 5952 form for IPv6, which
+ * callers compare with the address they connected to (wolfSSL's
+ * ipString spells out "0000:...:0001" for "::1").
+ */
+static int
+ip_text(const DNS_entry *d, char **out)
+{
+	char	txt[INET6_ADDRSTRLEN];
+	int	af;
+
+	*out = NULL;
+	if (d->len == 4)
+		af = AF_INET;
+	else if (d->len == 16)
+		af = AF_INET6;
+	else
+		return -1;
+	if (inet_ntop(af, d->name, txt, sizeof(txt)) == NULL ||
+	    (*out = strdup(txt)) == NULL)
+		return -1;
+	return 0;
+}
+
 /* The fields wolfSSL decoded: names, serial, basic constraints, KU, SANs. */
 static enum brski_rc
 copy_decoded(struct x509_cert *c, DecodedCert *dc, struct brski_err *e)
@@ -265,9 +290,11 @@ copy_decoded(struct x509_cert *c, DecodedCert *dc, struct brski_err *e)
 		if (d->type == ASN_DNS_TYPE && c->san_dns_count < X509_SAN_MAX)
 			c->san_dns[c->san_dns_count++] =
 			    strndup_printable(d->name, d->len);
-		else if (d->type == ASN_IP_TYPE && d->ipString != NULL &&
-		    c->san_ip_count < X509_SAN_MAX)
-			c->san_ip[c->san_ip_count++] = strdup(d->ipString);
+		else if (d->type == ASN_IP_TYPE &&
+		    c->san_ip_count < X509_SAN_MAX &&
+		    ip_text(d, &c->san_ip[c->san_ip_count++]) != 0)
+			return brski_fail(e, BRSKI_EPARSE, "certificate: bad "
+			    "iPAddress in subjectAltName");
 		else if (d->type == ASN_URI_TYPE &&
 		    c->san_uri_count < X509_SAN_MAX)
 			c->san_uri[c->san_uri_count++] =
@@ -434,6 +461,7 @@ x509_list_add_der(struct x509_list *l, const uint8_t *der, size_t len,
 /*
  * Append every certificate in buf: a PEM bundle (other PEM blocks such
  * as keys are skipped) or one DER certificate.  At least one is needed.
+ * On failure l is left as it was: no half of a bundle is kept.
  */
 enum brski_rc
 x509_list_parse(const uint8_t *buf, size_t len, struct x509_list *l,
@@ -443,7 +471,7 @@ x509_list_parse(const uint8_t *buf, size_t len, struct x509_list *l,
 	static const char	 end[] = "-----END CERTIFICATE-----";
 	const uint8_t		*p = buf, *q, *stop = buf + len;
 	uint8_t			*der = NULL;
-	size_t			 found = 0;
+	size_t			 found = 0, n0 = l->n;
 	int			 n;
 	enum brski_rc		 rc = BRSKI_OK;
 
@@ -476,6 +504,9 @@ x509_list_parse(const uint8_t *buf, size_t len, struct x509_list *l,
 	if (found == 0)
 		rc = brski_fail(e, BRSKI_EPARSE, "PEM: no CERTIFICATE block");
 out:
+	if (rc != BRSKI_OK)
+		while (l->n > n0)
+			x509_free(l->v[--l->n]);
 	free(der);
 	return rc;
 }

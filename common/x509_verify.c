@@ -21,15 +21,16 @@
 #include "der.h"
 #include "x509.h"
 
-static int
+/* The element of l that is the same certificate as c, or NULL. */
+static const struct x509_cert *
 in_list(const struct x509_list *l, const struct x509_cert *c)
 {
 	size_t	i;
 
 	for (i = 0; l != NULL && i < l->n; i++)
 		if (x509_equal(l->v[i], c))
-			return 1;
-	return 0;
+			return l->v[i];
+	return NULL;
 }
 
 static int
@@ -98,17 +99,28 @@ can_issue(const struct x509_cert *issuer, int below)
 	return 1;
 }
 
+/*
+ * The certificate in l that issued child.  One valid at now wins: a
+ * renewed CA certificate has the name and key of the expired one.
+ */
 static const struct x509_cert *
 find_issuer(const struct x509_cert *child, const struct x509_list *l,
-    int below)
+    int below, time_t now)
 {
-	size_t	i;
+	const struct x509_cert	*any = NULL;
+	size_t			 i;
 
-	for (i = 0; l != NULL && i < l->n; i++)
-		if (names_match(child, l->v[i]) && can_issue(l->v[i], below) &&
-		    issuer_signed(child, l->v[i]))
+	for (i = 0; l != NULL && i < l->n; i++) {
+		if (!names_match(child, l->v[i]) ||
+		    !can_issue(l->v[i], below) ||
+		    !issuer_signed(child, l->v[i]))
+			continue;
+		if (now >= l->v[i]->not_before && now <= l->v[i]->not_after)
 			return l->v[i];
-	return NULL;
+		if (any == NULL)
+			any = l->v[i];
+	}
+	return any;
 }
 
 /*
@@ -125,7 +137,7 @@ x509_verify(const struct x509_cert *leaf, const struct x509_list *untrusted,
     const struct x509_list *anchors, time_t now,
     const struct x509_cert **anchor, struct brski_err *e)
 {
-	const struct x509_cert	*cur = leaf, *up;
+	const struct x509_cert	*cur = leaf, *up, *a;
 	char			 lbl[300];
 	int			 depth, below = 0;
 	enum brski_rc		 rc;
@@ -138,16 +150,17 @@ x509_verify(const struct x509_cert *leaf, const struct x509_list *untrusted,
 	for (depth = 0; depth < X509_CHAIN_MAX; depth++) {
 		if ((rc = check_time(cur, now, e)) != BRSKI_OK)
 			return rc;
-		if (in_list(anchors, cur)) {
+		/* report the anchors' copy: cur may be the caller's leaf */
+		if ((a = in_list(anchors, cur)) != NULL) {
 			if (anchor != NULL)
-				*anchor = cur;
+				*anchor = a;
 			return BRSKI_OK;
 		}
 		/* RFC 5280 4.2.1.9: self-issued CAs do not count */
 		if (depth > 0 && !self_issued(cur))
 			below++;
-		if ((up = find_issuer(cur, anchors, below)) == NULL &&
-		    (up = find_issuer(cur, untrusted, below)) == NULL)
+		if ((up = find_issuer(cur, anchors, below, now)) == NULL &&
+		    (up = find_issuer(cur, untrusted, below, now)) == NULL)
 			return brski_fail(e, BRSKI_EVERIFY, "%s does not chain "
 			    "to a trusted anchor (issuer \"%.200s\" not found or "
 			    "its signature does not verify)",
@@ -179,7 +192,7 @@ x509_path_top(const struct x509_cert *leaf, const struct x509_list *bag)
 	for (depth = 0; depth < X509_CHAIN_MAX; depth++) {
 		if (self_issued(cur) && issuer_signed(cur, cur))
 			return cur;
-		if ((up = find_issuer(cur, bag, 0)) == NULL || up == cur)
+		if ((up = find_issuer(cur, bag, 0, 0)) == NULL || up == cur)
 			return cur;
 		cur = up;
 	}
