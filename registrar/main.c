@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "coap_service.h"
 #include "registrar.h"
 #include "secret.h"
 
@@ -56,6 +57,9 @@ static const struct conf_opt opts[] = {
 	{ "est-user", CFG_STR, NULL, 0, 0, "HTTP Basic user for EST clients" },
 	{ "est-password-file", CFG_PATH, NULL, 0, 0,
 	    "file with the HTTP Basic password (first line)" },
+	{ "coaps-listen", CFG_STR, NULL, 0, 0,
+	    "address for CoAPS (EST-coaps, cBRSKI); default: listen" },
+	{ "coaps-port", CFG_INT, "0", 0, 65535, "CoAPS port, 5684 is the standard one (0: no CoAPS)" },
 	{ "database", CFG_PATH, "/var/lib/brski/registrar.db", 0, 0,
 	    "state database (SQLite file)" },
 	{ "max-body", CFG_INT, "65536", 1024, 16 * 1024 * 1024,
@@ -197,7 +201,9 @@ serve(struct registrar *r, const struct conf *c)
 		{ "POST", EST_PATH_SERVERKEYGEN, est_on_serverkeygen, r },
 	};
 	struct httpd_conf	 hc;
+	struct coap_service_conf cc;
 	struct httpd		*h = NULL;
+	struct coap_service	*cs = NULL;
 	struct brski_err	 e = { 0 };
 	sigset_t		 set;
 
@@ -213,15 +219,30 @@ serve(struct registrar *r, const struct conf *c)
 	hc.body_max = (size_t)conf_int(c, "max-body");
 	hc.routes = routes;
 	hc.nroutes = sizeof(routes) / sizeof(routes[0]);
+	memset(&cc, 0, sizeof(cc));
+	cc.listen = conf_str(c, "coaps-listen") ? conf_str(c, "coaps-listen") :
+	    hc.listen;
+	cc.port = (unsigned)conf_int(c, "coaps-port");
+	cc.cert_file = hc.cert_file;
+	cc.key_file = hc.key_file;
+	cc.body_max = hc.body_max;
 	daemon_block_signals(&set);
 	if (httpd_start(&hc, &h, &e) != BRSKI_OK)
 		return fatal(&e);
+	if (cc.port != 0 && coap_service_start(r, &cc, &cs, &e) != BRSKI_OK) {
+		httpd_stop(h);
+		return fatal(&e);
+	}
 	log_info("registrar listening on https://%s:%u (%s enrollment, database "
 	    "%s)", hc.listen, httpd_port(h), r->manual ? "manual" : "automatic",
 	    conf_str(c, "database"));
+	if (cs != NULL)
+		log_info("registrar listening on coaps://%s:%u", cc.listen,
+		    cc.port);
 	printf("listening %u\n", httpd_port(h));
 	fflush(stdout);
 	daemon_wait(&set);
+	coap_service_stop(cs);
 	httpd_stop(h);
 	return 0;
 }
