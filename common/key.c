@@ -484,3 +484,19 @@ key_free(struct brski_key *k)
 	secret_wipe(k, sizeof(*k));
 	free(k);
 }
+
+/* 1 if spki is an EC public key on the curve of t. */
+int
+key_spki_is_curve(const uint8_t *spki, size_t len, enum key_type t)
+{
+	ecc_key	pub;
+	word32	idx = 0;
+	int	ok;
+
+	if (wc_ecc_init(&pub) != 0)
+		return 0;
+	ok = wc_EccPublicKeyDecode(spki, &idx, &pub, (word32)len) == 0 &&
+	    pub.dp != NULL && pub.dp->id == key_types[t].curve;
+	wc_ecc_free(&pub);
+	return ok;
+}

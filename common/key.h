@@ -47,6 +47,7 @@ enum brski_rc	 key_spki(const struct brski_key *, uint8_t **, size_t *,
 		    struct brski_err *);
 int		 key_matches_spki(const struct brski_key *, const uint8_t *,
 		    size_t);
+int		 key_spki_is_curve(const uint8_t *, size_t, enum key_type);
 enum brski_rc	 key_sign_digest(const struct brski_key *, const uint8_t *,
 		    size_t, uint8_t *, size_t *, struct brski_err *);
 enum brski_rc	 key_verify_digest(const uint8_t *, size_t, const uint8_t *,
