@@ -10,6 +10,9 @@
  *   csr-parse IN                                      (prints subject fields)
  *   x509-show CERT                                    (prints parsed fields)
  *   x509-verify CERT UNTRUSTED.pem|- ANCHORS.pem [UNIXTIME]
+ *   cose-sign PAYLOAD KEY OUT [CERTS.pem]             (x5bag when CERTS)
+ *   cose-verify IN CERT.pem [OUT]                      (key of CERT's first)
+ *   cbor-json KIND IN OUT | json-cbor KIND IN OUT      (KIND: voucher|request)
  * Exit 0 on success, 1 with the error on stderr.
  */
 #include "config.h"
@@ -20,9 +23,11 @@
 #include <time.h>
 
 #include "cms.h"
+#include "cose.h"
 #include "csr.h"
 #include "fileio.h"
 #include "key.h"
+#include "voucher_cbor.h"
 #include "x509.h"
 
 static int
@@ -220,6 +225,77 @@ x509_verify_cmd(char **av, int ac, struct brski_err *e)
 	return rc;
 }
 
+static int
+cose_cmd(const char *cmd, char **av, int ac, struct brski_err *e)
+{
+	struct x509_list	 l = { 0 };
+	struct brski_key	*key = NULL;
+	struct cose_sign1	*m = NULL;
+	struct cose_sign_opts	 o = { NULL, 0, &l, COSE_HDR_X5BAG, 0 };
+	uint8_t			*in = NULL, *out = NULL;
+	size_t			 inlen, outlen;
+	int			 rc = 1;
+
+	if (file_read(av[0], COSE_MAX, &in, &inlen, e) != BRSKI_OK)
+		return fail(e);
+	if (strcmp(cmd, "cose-sign") == 0) {
+		if (key_load(av[1], &key, e) != BRSKI_OK ||
+		    (ac > 3 && x509_list_load(av[3], &l, e) != BRSKI_OK) ||
+		    cose_sign1(in, inlen, key, ac > 3 ? &o : NULL, &out, &outlen,
+		    e) != BRSKI_OK ||
+		    file_write_atomic(av[2], out, outlen, 0644, e) != BRSKI_OK)
+			rc = fail(e);
+		else
+			rc = 0;
+	} else if (x509_list_load(av[1], &l, e) != BRSKI_OK ||
+	    cose_sign1_parse(in, inlen, &m, e) != BRSKI_OK ||
+	    cose_sign1_verify(m, l.v[0]->spki, l.v[0]->spki_len, e) !=
+	    BRSKI_OK || (ac > 2 && file_write_atomic(av[2], m->payload,
+	    m->payload_len, 0644, e) != BRSKI_OK))
+		rc = fail(e);
+	else {
+		printf("alg %lld, %zu payload bytes, %zu certificates\n",
+		    (long long)m->alg, m->payload_len, m->certs.n);
+		rc = 0;
+	}
+	cose_sign1_free(m);
+	key_free(key);
+	x509_list_free(&l);
+	free(in);
+	free(out);
+	return rc;
+}
+
+static int
+cbor_cmd(const char *cmd, char **av, struct brski_err *e)
+{
+	enum voucher_kind	 k = strcmp(av[0], "voucher") == 0 ?
+	    VOUCHER_KIND_VOUCHER : VOUCHER_KIND_REQUEST;
+	struct voucher		*v = NULL;
+	uint8_t			*in = NULL, *out = NULL;
+	char			*json = NULL;
+	size_t			 inlen, outlen;
+	int			 rc;
+
+	if (file_read(av[1], VOUCHER_JSON_MAX + 1, &in, &inlen, e) != BRSKI_OK)
+		return fail(e);
+	if (strcmp(cmd, "cbor-json") == 0)
+		rc = voucher_parse_cbor(in, inlen, k, &v, e) != BRSKI_OK ||
+		    voucher_to_json(v, &json, &outlen, e) != BRSKI_OK ||
+		    file_write_atomic(av[2], json, outlen, 0644, e) != BRSKI_OK;
+	else
+		rc = voucher_parse_json(in, inlen, k, &v, e) != BRSKI_OK ||
+		    voucher_to_cbor(v, &out, &outlen, e) != BRSKI_OK ||
+		    file_write_atomic(av[2], out, outlen, 0644, e) != BRSKI_OK;
+	if (rc)
+		fail(e);
+	voucher_free(v);
+	free(in);
+	free(out);
+	free(json);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -242,6 +318,12 @@ main(int argc, char **argv)
 		return x509_show_cmd(av, &e);
 	if (strcmp(cmd, "x509-verify") == 0 && ac >= 3)
 		return x509_verify_cmd(av, ac, &e);
+	if ((strcmp(cmd, "cose-sign") == 0 && ac >= 3) ||
+	    (strcmp(cmd, "cose-verify") == 0 && ac >= 2))
+		return cose_cmd(cmd, av, ac, &e);
+	if ((strcmp(cmd, "cbor-json") == 0 || strcmp(cmd, "json-cbor") == 0) &&
+	    ac == 3)
+		return cbor_cmd(cmd, av, &e);
 	fprintf(stderr, "usage: see the comment at the top of %s\n", __FILE__);
 	return 2;
 }
