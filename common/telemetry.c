@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Status telemetry JSON.  RFC 8995 5.7: version and status MUST be
+ * Status telemetry, JSON (HTTPS) and CBOR (CoAPS, same text keys).  RFC 8995 5.7: version and status MUST be
  * present, keys are lowercase and case-sensitive, unknown fields are
  * logged and otherwise ignored.  Duplicate keys are refused (as in all
  * our JSON).
@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cbor.h>
 #include <jansson.h>
 
+#include "cbor_util.h"
 #include "telemetry.h"
 
 /* Serialise t; *out (NUL-terminated JSON) is the caller's. */
@@ -126,4 +128,113 @@ telemetry_clear(struct telemetry *t)
 	free(t->reason);
 	free(t->context);
 	t->reason = t->context = NULL;
+}
+
+/*
+ * CBOR form (cBRSKI /vs and /es, content format 60): the same map with
+ * the same text keys; reason-context is not carried.
+ */
+enum brski_rc
+telemetry_to_cbor(const struct telemetry *t, uint8_t **out, size_t *outlen,
+    struct brski_err *e)
+{
+	cbor_item_t	*m;
+	int		 ok;
+
+	*out = NULL;
+	if ((m = cbor_new_definite_map(t->reason ? 3 : 2)) == NULL)
+		return brski_fail(e, BRSKI_ENOMEM, "telemetry: out of memory");
+	ok = cbor_map_add(m, (struct cbor_pair){
+	    cbor_move(cbor_build_string("version")),
+	    cbor_move(cbor_build_uint64((uint64_t)t->version)) }) &&
+	    cbor_map_add(m, (struct cbor_pair){
+	    cbor_move(cbor_build_string("status")),
+	    cbor_move(cbor_build_bool(t->status != 0)) }) &&
+	    (t->reason == NULL || cbor_map_add(m, (struct cbor_pair){
+	    cbor_move(cbor_build_string("reason")),
+	    cbor_move(cbor_build_string(t->reason)) }));
+	if (ok)
+		*out = cbor_util_serialize(m, outlen);
+	cbor_decref(&m);
+	return *out != NULL ? BRSKI_OK : brski_fail(e, BRSKI_ENOMEM,
+	    "telemetry: out of memory");
+}
+
+static enum brski_rc
+cbor_field(struct telemetry *t, const struct cbor_pair *p, struct brski_err *e)
+{
+	const char	*k, *s;
+	size_t		 klen, slen;
+	int64_t		 v;
+
+	if (!cbor_util_text(p->key, &k, &klen))
+		return brski_fail(e, BRSKI_EPARSE, "telemetry: a key is not text");
+	if (klen == 7 && memcmp(k, "version", 7) == 0) {
+		if (!cbor_util_int(p->value, &v) || v < 0)
+			return brski_fail(e, BRSKI_EPARSE, "telemetry: version is "
+			    "not an unsigned integer");
+		t->version = (long)v;
+	} else if (klen == 6 && memcmp(k, "status", 6) == 0) {
+		if (!cbor_is_bool(p->value))
+			return brski_fail(e, BRSKI_EPARSE, "telemetry: status is "
+			    "not a boolean");
+		t->status = cbor_get_bool(p->value);
+	} else if (klen == 6 && memcmp(k, "reason", 6) == 0) {
+		if (!cbor_util_text(p->value, &s, &slen) ||
+		    slen > TELEMETRY_REASON_MAX || memchr(s, 0, slen) != NULL)
+			return brski_fail(e, BRSKI_EPARSE, "telemetry: reason is "
+			    "not a short text");
+		if ((t->reason = strndup(s, slen)) == NULL)
+			return brski_fail(e, BRSKI_ENOMEM, "out of memory");
+	} else
+		t->unknown_fields++;
+	return BRSKI_OK;
+}
+
+/* Parse an untrusted CBOR status report (see telemetry_parse_json()). */
+enum brski_rc
+telemetry_parse_cbor(const uint8_t *buf, size_t len, struct telemetry *t,
+    struct brski_err *e)
+{
+	cbor_item_t		*m = NULL;
+	struct cbor_pair	*p;
+	size_t			 i, j, n;
+	enum brski_rc		 rc;
+
+	memset(t, 0, sizeof(*t));
+	t->version = -1;
+	t->status = -1;
+	if (len > TELEMETRY_MAX)
+		return brski_fail(e, BRSKI_ETOOBIG, "telemetry: %zu bytes, limit "
+		    "%d", len, TELEMETRY_MAX);
+	if ((rc = cbor_util_load(buf, len, &m, e)) != BRSKI_OK)
+		return brski_prefix(e, "telemetry: ");
+	if (!cbor_isa_map(m) || !cbor_map_is_definite(m) ||
+	    (n = cbor_map_size(m)) > 32) {
+		rc = brski_fail(e, BRSKI_EPARSE, "telemetry: not a small map");
+		goto out;
+	}
+	p = cbor_map_handle(m);
+	for (i = 0; i < n && rc == BRSKI_OK; i++) {
+		/* duplicate keys are refused, as in our JSON */
+		for (j = 0; j < i; j++)
+			if (cbor_isa_string(p[i].key) && cbor_isa_string(p[j].key) &&
+			    cbor_string_length(p[i].key) ==
+			    cbor_string_length(p[j].key) &&
+			    memcmp(cbor_string_handle(p[i].key),
+			    cbor_string_handle(p[j].key),
+			    cbor_string_length(p[i].key)) == 0)
+				rc = brski_fail(e, BRSKI_EPARSE, "telemetry: a key "
+				    "given twice");
+		if (rc == BRSKI_OK)
+			rc = cbor_field(t, &p[i], e);
+	}
+	if (rc == BRSKI_OK && (t->version < 0 || t->status < 0))
+		rc = brski_fail(e, BRSKI_EPARSE, "telemetry: version and status "
+		    "are required");
+out:
+	cbor_decref(&m);
+	if (rc != BRSKI_OK)
+		telemetry_clear(t);
+	return rc;
 }

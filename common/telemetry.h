@@ -28,6 +28,10 @@ enum brski_rc	telemetry_to_json(const struct telemetry *, char **, size_t *,
 		    struct brski_err *);
 enum brski_rc	telemetry_parse_json(const uint8_t *, size_t,
 		    struct telemetry *, struct brski_err *);
+enum brski_rc	telemetry_to_cbor(const struct telemetry *, uint8_t **, size_t *,
+		    struct brski_err *);
+enum brski_rc	telemetry_parse_cbor(const uint8_t *, size_t,
+		    struct telemetry *, struct brski_err *);
 void		telemetry_clear(struct telemetry *);
 
 #endif /* BRSKI_TELEMETRY_H */

@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "cms.h"
+#include "cose.h"
 #include "secret.h"
+#include "voucher_cbor.h"
 #include "voucher_verify.h"
 
 static int
@@ -121,5 +123,72 @@ voucher_verify_cms(const uint8_t *der, size_t len,
 out:
 	voucher_free(v);
 	cms_signed_free(s);
+	return rc;
+}
+
+/*
+ * Who signed a COSE voucher: an anchor's own key (the registrar strips
+ * x5bag before forwarding, so a pledge holds the MASA signer's
+ * certificate as its anchor), or a certificate in x5bag that chains to
+ * an anchor.
+ */
+static enum brski_rc
+cose_signed_by_anchor(const struct cose_sign1 *m,
+    const struct voucher_expect *x, struct brski_err *e)
+{
+	const struct x509_cert	*signer;
+	size_t			 i;
+
+	for (i = 0; x->masa_anchors != NULL && i < x->masa_anchors->n; i++) {
+		const struct x509_cert *a = x->masa_anchors->v[i];
+
+		if (cose_sign1_verify(m, a->spki, a->spki_len, NULL) == BRSKI_OK) {
+			if (x->now < a->not_before || x->now > a->not_after)
+				return brski_fail(e, BRSKI_EVERIFY, "voucher "
+				    "signer \"%.100s\" is not valid now",
+				    a->subject);
+			return BRSKI_OK;
+		}
+	}
+	if (m->certs.n == 0)
+		return brski_fail(e, BRSKI_EVERIFY, "voucher signature: no MASA "
+		    "anchor's key made it, and it carries no certificates");
+	if (cose_sign1_find_signer(m, &signer, e) != BRSKI_OK)
+		return brski_prefix(e, "voucher signature: ");
+	if (x509_verify(signer, &m->certs, x->masa_anchors, x->now, NULL, e) !=
+	    BRSKI_OK)
+		return brski_prefix(e, "voucher signature: ");
+	return BRSKI_OK;
+}
+
+/*
+ * Verify a COSE-signed CBOR voucher (application/voucher+cose, cBRSKI)
+ * against the expectations.  On success *out is the voucher and *pinned
+ * the pinned-domain-cert (both the caller's).
+ */
+enum brski_rc
+voucher_verify_cose(const uint8_t *buf, size_t len,
+    const struct voucher_expect *x, struct voucher **out,
+    struct x509_cert **pinned, struct brski_err *e)
+{
+	struct cose_sign1	*m = NULL;
+	struct voucher		*v = NULL;
+	enum brski_rc		 rc;
+
+	*out = NULL;
+	if ((rc = cose_sign1_parse(buf, len, &m, e)) != BRSKI_OK) {
+		brski_prefix(e, "voucher signature: ");
+		goto out;
+	}
+	if ((rc = cose_signed_by_anchor(m, x, e)) != BRSKI_OK ||
+	    (rc = voucher_parse_cbor(m->payload, m->payload_len,
+	    VOUCHER_KIND_VOUCHER, &v, e)) != BRSKI_OK ||
+	    (rc = voucher_accept(v, x, pinned, e)) != BRSKI_OK)
+		goto out;
+	*out = v;
+	v = NULL;
+out:
+	voucher_free(v);
+	cose_sign1_free(m);
 	return rc;
 }

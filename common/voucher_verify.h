@@ -27,6 +27,9 @@ struct voucher_expect {
 enum brski_rc	voucher_verify_cms(const uint8_t *, size_t,
 		    const struct voucher_expect *, struct voucher **,
 		    struct x509_cert **, struct brski_err *);
+enum brski_rc	voucher_verify_cose(const uint8_t *, size_t,
+		    const struct voucher_expect *, struct voucher **,
+		    struct x509_cert **, struct brski_err *);
 enum brski_rc	voucher_accept(const struct voucher *,
 		    const struct voucher_expect *, struct x509_cert **,
 		    struct brski_err *);

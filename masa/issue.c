@@ -12,8 +12,10 @@
 
 #include <jansson.h>
 
+#include "cose.h"
 #include "masa.h"
 #include "rfc3339.h"
+#include "voucher_cbor.h"
 
 static enum brski_rc
 build(const struct masa *m, const struct rvr *r, enum voucher_assertion a,
@@ -38,10 +40,9 @@ build(const struct masa *m, const struct rvr *r, enum voucher_assertion a,
 	    r->vr->nonce.data, r->vr->nonce.len, e)) != BRSKI_OK)
 		goto fail;
 	/* idevid-issuer from the IDevID itself when the pledge signed */
-	if (r->pvr_cms != NULL && r->pvr_cms->signer->aki_ext_len > 0)
-		rc = voucher_set_bin(v, VL_IDEVID_ISSUER,
-		    r->pvr_cms->signer->aki_ext, r->pvr_cms->signer->aki_ext_len,
-		    e);
+	if (r->idevid != NULL && r->idevid->aki_ext_len > 0)
+		rc = voucher_set_bin(v, VL_IDEVID_ISSUER, r->idevid->aki_ext,
+		    r->idevid->aki_ext_len, e);
 	else if (VOUCHER_HAS(r->vr, VL_IDEVID_ISSUER))
 		rc = voucher_set_bin(v, VL_IDEVID_ISSUER, r->vr->idevid_issuer.data,
 		    r->vr->idevid_issuer.len, e);
@@ -63,11 +64,39 @@ expiry(const struct masa *m, const struct rvr *r, time_t now)
 {
 	time_t	t = now + m->pol.nonceless_lifetime;
 
-	if (r->cms->signer->not_after < t)
-		t = r->cms->signer->not_after;
+	if (r->signer->not_after < t)
+		t = r->signer->not_after;
 	if (r->domain_ca->not_after < t)
 		t = r->domain_ca->not_after;
 	return t;
+}
+
+/* CMS-signed JSON, or COSE-signed CBOR with our chain in the
+ * unprotected x5bag (cBRSKI: the registrar strips it for the pledge). */
+static enum brski_rc
+sign(const struct masa *m, int cose, const struct voucher *v, time_t now,
+    uint8_t **out, size_t *outlen, struct brski_err *e)
+{
+	struct cose_sign_opts	 o = { NULL, 0, &m->signer_chain,
+	    COSE_HDR_X5BAG, 0 };
+	uint8_t			*enc = NULL;
+	char			*json = NULL;
+	size_t			 len;
+	enum brski_rc		 rc;
+
+	if (cose) {
+		if ((rc = voucher_to_cbor(v, &enc, &len, e)) == BRSKI_OK)
+			rc = cose_sign1(enc, len, m->signer_key, &o, out, outlen,
+			    e);
+		free(enc);
+		return rc;
+	}
+	if ((rc = voucher_to_json(v, &json, &len, e)) == BRSKI_OK)
+		rc = cms_sign((const uint8_t *)json, len, cms_oid_voucher,
+		    sizeof(cms_oid_voucher), m->signer, &m->signer_chain,
+		    m->signer_key, now, out, outlen, e);
+	free(json);
+	return rc;
 }
 
 /*
@@ -86,9 +115,8 @@ masa_issue_voucher(const struct masa *m, const struct rvr *r,
 	struct masa_issue	 is;
 	struct voucher		*v = NULL;
 	enum voucher_assertion	 a = r->assertion;
-	char			*json = NULL;
 	uint8_t			*cms = NULL;
-	size_t			 jlen, clen;
+	size_t			 clen;
 	time_t			 expires = 0;
 	enum brski_rc		 rc;
 
@@ -110,10 +138,7 @@ masa_issue_voucher(const struct masa *m, const struct rvr *r,
 			a = VOUCHER_ASSERT_VERIFIED;
 	}
 	if ((rc = build(m, r, a, now, expires, &v, e)) != BRSKI_OK ||
-	    (rc = voucher_to_json(v, &json, &jlen, e)) != BRSKI_OK ||
-	    (rc = cms_sign((const uint8_t *)json, jlen, cms_oid_voucher,
-	    sizeof(cms_oid_voucher), m->signer, &m->signer_chain, m->signer_key,
-	    now, &cms, &clen, e)) != BRSKI_OK)
+	    (rc = sign(m, r->cose, v, now, &cms, &clen, e)) != BRSKI_OK)
 		goto out;
 	memset(&is, 0, sizeof(is));
 	is.serial = r->vr->serial_number;
@@ -134,7 +159,6 @@ masa_issue_voucher(const struct masa *m, const struct rvr *r,
 	cms = NULL;
 out:
 	free(cms);
-	free(json);
 	voucher_free(v);
 	return rc;
 }

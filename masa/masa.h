@@ -36,19 +36,21 @@ struct masa {
 
 /* A registrar voucher-request after authentication (rvr.c). */
 struct rvr {
-	struct cms_signed	*cms;		/* the RVR's signature */
+	int			 cose;		/* COSE + CBOR, else CMS + JSON */
+	struct x509_list	 bag;		/* its certificates */
+	struct x509_cert	*signer;	/* the registrar (cmcRA) */
 	struct voucher		*vr;		/* its content */
 	const struct x509_cert	*domain_ca;	/* pinned: top of its chain */
 	char			 domain_id[MASA_DOMAIN_ID_MAX + 1];
 	int			 authenticated;	/* by a configured anchor */
-	struct cms_signed	*pvr_cms;	/* prior-signed-voucher-request */
-	struct voucher		*pvr;
+	struct x509_cert	*idevid;	/* who signed the PVR */
+	struct voucher		*pvr;		/* prior-signed-voucher-request */
 	char			*nonce_text;	/* audit log form, or NULL */
 	enum voucher_assertion	 assertion;
 };
 
 enum brski_rc	rvr_authenticate(const struct masa *, const uint8_t *, size_t,
-		    const struct x509_list *, time_t, struct rvr *,
+		    int, const struct x509_list *, time_t, struct rvr *,
 		    struct brski_err *);
 enum brski_rc	rvr_check_pvr(const struct masa *, time_t, struct rvr *,
 		    struct brski_err *);

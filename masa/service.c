@@ -28,22 +28,31 @@ refuse(struct httpd_req *rq, struct httpd_resp *rs, const char *what,
 	    "internal error; see the MASA's log" : e->msg);
 }
 
-/* Media type and client certificate checks common to both resources. */
+/*
+ * Media type and client certificate checks common to both resources.
+ * *cose: the request is application/voucher+cose (constrained voucher
+ * draft), answered in kind; else application/voucher-cms+json.
+ */
 static int
-check_request(struct httpd_req *rq, struct httpd_resp *rs, int want_voucher)
+check_request(struct httpd_req *rq, struct httpd_resp *rs, int want_voucher,
+    int *cose)
 {
-	if (!httpd_content_type_is(rq, MT_VOUCHER_CMS_JSON)) {
+	const char	*mt;
+
+	*cose = httpd_content_type_is(rq, MT_VOUCHER_COSE);
+	if (!*cose && !httpd_content_type_is(rq, MT_VOUCHER_CMS_JSON)) {
 		log_warn("request from %s refused (415): Content-Type %.64s",
 		    rq->addr, rq->content_type ? rq->content_type : "(none)");
 		httpd_reply_text(rs, 415, "send the registrar voucher-request "
-		    "as " MT_VOUCHER_CMS_JSON "\n");
+		    "as " MT_VOUCHER_CMS_JSON " or " MT_VOUCHER_COSE "\n");
 		return 0;
 	}
-	if (want_voucher && !httpd_accepts(rq, MT_VOUCHER_CMS_JSON)) {
+	mt = *cose ? MT_VOUCHER_COSE : MT_VOUCHER_CMS_JSON;
+	if (want_voucher && !httpd_accepts(rq, mt)) {
 		log_warn("request from %s refused (406): Accept %.64s", rq->addr,
 		    rq->accept);
-		httpd_reply_text(rs, 406, "this MASA issues "
-		    MT_VOUCHER_CMS_JSON " vouchers only\n");
+		httpd_reply_text(rs, 406, "a %s voucher-request is answered with "
+		    "a %s voucher\n", mt, mt);
 		return 0;
 	}
 	if (rq->peer_unparsed) {
@@ -67,10 +76,11 @@ masa_on_requestvoucher(struct httpd_req *rq, struct httpd_resp *rs,
 	uint8_t			*v = NULL;
 	size_t			 vlen;
 	time_t			 now = time(NULL);
+	int			 cose;
 
-	if (!check_request(rq, rs, 1))
+	if (!check_request(rq, rs, 1, &cose))
 		return;
-	if (rvr_authenticate(m, rq->body, rq->body_len, &rq->peer, now, &r,
+	if (rvr_authenticate(m, rq->body, rq->body_len, cose, &rq->peer, now, &r,
 	    &e) != BRSKI_OK || rvr_check_pvr(m, now, &r, &e) != BRSKI_OK ||
 	    masa_issue_voucher(m, &r, rq->body, rq->body_len, now, &v, &vlen,
 	    &e) != BRSKI_OK) {
@@ -81,11 +91,12 @@ masa_on_requestvoucher(struct httpd_req *rq, struct httpd_resp *rs,
 		rvr_clear(&r);
 		return;
 	}
-	log_info("voucher issued: serial %s, domain %s, assertion %s, %s",
+	log_info("voucher issued: serial %s, domain %s, assertion %s, %s, %s",
 	    r.vr->serial_number, r.domain_id,
 	    voucher_assertion_name(r.assertion),
-	    r.nonce_text ? "nonced" : "nonceless");
-	httpd_reply_take(rs, 200, MT_VOUCHER_CMS_JSON, v, vlen);
+	    r.nonce_text ? "nonced" : "nonceless", cose ? "COSE" : "CMS");
+	httpd_reply_take(rs, 200, cose ? MT_VOUCHER_COSE : MT_VOUCHER_CMS_JSON, v,
+	    vlen);
 	rvr_clear(&r);
 }
 
@@ -99,11 +110,12 @@ masa_on_requestauditlog(struct httpd_req *rq, struct httpd_resp *rs,
 	struct rvr		 r;
 	char			*log = NULL;
 	size_t			 len;
+	int			 cose;
 
-	if (!check_request(rq, rs, 0))
+	if (!check_request(rq, rs, 0, &cose))
 		return;
-	if (rvr_authenticate(m, rq->body, rq->body_len, &rq->peer, time(NULL),
-	    &r, &e) != BRSKI_OK || masa_auditlog(m, &r, &log, &len, &e) !=
+	if (rvr_authenticate(m, rq->body, rq->body_len, cose, &rq->peer,
+	    time(NULL), &r, &e) != BRSKI_OK || masa_auditlog(m, &r, &log, &len, &e) !=
 	    BRSKI_OK) {
 		refuse(rq, rs, "audit log request", &e);
 		rvr_clear(&r);

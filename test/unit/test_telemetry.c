@@ -104,6 +104,60 @@ test_telemetry_rejects_oversize(void **state)
 	free(big);
 }
 
+static void
+test_telemetry_cbor_digest_example_and_round_trip(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct telemetry	 t, in = { 1, 0, "no voucher", NULL, 0 };
+	/* {"version": 1, "status": true}, cBRSKI's 18 bytes */
+	static const uint8_t	 ex[] = { 0xa2, 0x67, 'v', 'e', 'r', 's', 'i',
+	    'o', 'n', 0x01, 0x66, 's', 't', 'a', 't', 'u', 's', 0xf5 };
+	uint8_t			*c = NULL;
+	size_t			 len;
+
+	(void)state;
+	assert_rc(telemetry_parse_cbor(ex, sizeof(ex), &t, &e), BRSKI_OK, &e);
+	assert_int_equal(t.version, 1);
+	assert_int_equal(t.status, 1);
+	telemetry_clear(&t);
+	assert_rc(telemetry_to_cbor(&in, &c, &len, &e), BRSKI_OK, &e);
+	assert_rc(telemetry_parse_cbor(c, len, &t, &e), BRSKI_OK, &e);
+	assert_int_equal(t.status, 0);
+	assert_string_equal(t.reason, "no voucher");
+	telemetry_clear(&t);
+	free(c);
+}
+
+static void
+test_telemetry_cbor_rejects_bad_reports(void **state)
+{
+	struct brski_err	e = { 0 };
+	struct telemetry	t;
+	/* status as 1, version missing, a key twice, an array, trailing */
+	static const uint8_t	s1[] = { 0xa2, 0x67, 'v', 'e', 'r', 's', 'i',
+	    'o', 'n', 0x01, 0x66, 's', 't', 'a', 't', 'u', 's', 0x01 };
+	static const uint8_t	s2[] = { 0xa1, 0x66, 's', 't', 'a', 't', 'u',
+	    's', 0xf5 };
+	static const uint8_t	s3[] = { 0xa3, 0x67, 'v', 'e', 'r', 's', 'i',
+	    'o', 'n', 0x01, 0x66, 's', 't', 'a', 't', 'u', 's', 0xf5, 0x66,
+	    's', 't', 'a', 't', 'u', 's', 0xf4 };
+	static const uint8_t	s4[] = { 0x82, 0x01, 0xf5 };
+	static const uint8_t	s5[] = { 0xa2, 0x67, 'v', 'e', 'r', 's', 'i',
+	    'o', 'n', 0x01, 0x66, 's', 't', 'a', 't', 'u', 's', 0xf5, 0x00 };
+
+	(void)state;
+	assert_rc(telemetry_parse_cbor(s1, sizeof(s1), &t, &e), BRSKI_EPARSE,
+	    &e);
+	assert_rc(telemetry_parse_cbor(s2, sizeof(s2), &t, &e), BRSKI_EPARSE,
+	    &e);
+	assert_rc(telemetry_parse_cbor(s3, sizeof(s3), &t, &e), BRSKI_EPARSE,
+	    &e);
+	assert_rc(telemetry_parse_cbor(s4, sizeof(s4), &t, &e), BRSKI_EPARSE,
+	    &e);
+	assert_rc(telemetry_parse_cbor(s5, sizeof(s5), &t, &e), BRSKI_EPARSE,
+	    &e);
+}
+
 int
 main(void)
 {
@@ -113,6 +167,8 @@ main(void)
 		cmocka_unit_test(test_telemetry_ignores_unknown_fields),
 		cmocka_unit_test(test_telemetry_rejects_bad_reports),
 		cmocka_unit_test(test_telemetry_rejects_oversize),
+		cmocka_unit_test(test_telemetry_cbor_digest_example_and_round_trip),
+		cmocka_unit_test(test_telemetry_cbor_rejects_bad_reports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
