@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vr.h"
+#include "cose.h"
 #include "voucher_verify.h"
+#include "vr.h"
 
 /*
  * The requestvoucher URL for a pledge: the override if configured, else
@@ -52,20 +53,25 @@ masa_url_for(const struct x509_cert *idevid, const char *override, char *out,
 }
 
 /*
- * RFC 8995 5.6: check the MASA's voucher before forwarding it unchanged:
- * signed by a MASA anchor, for the pledge's serial and nonce, pinning
- * our domain CA (or a certificate that our TLS chain leads to).
+ * RFC 8995 5.6: check the MASA's voucher before forwarding it: signed by
+ * a MASA anchor, for the pledge's serial and nonce, pinning a
+ * certificate our TLS chain leads to.  *fwd receives what goes to the
+ * pledge: the voucher unchanged (CMS), or without its unprotected x5bag
+ * (COSE: cBRSKI says the registrar strips it).  The caller frees *fwd.
  */
 enum brski_rc
 voucher_check_from_masa(const struct reg_identity *id, const struct pvr *p,
-    const uint8_t *v, size_t len, time_t now, struct brski_err *e)
+    const uint8_t *v, size_t len, time_t now, uint8_t **fwd, size_t *fwdlen,
+    struct brski_err *e)
 {
 	struct voucher_expect	 x;
 	struct voucher		*vo = NULL;
 	struct x509_cert	*pinned = NULL;
 	struct x509_list	 one = { 0 };
+	struct cose_sign1	*m = NULL;
 	enum brski_rc		 rc;
 
+	*fwd = NULL;
 	memset(&x, 0, sizeof(x));
 	x.masa_anchors = &id->masa_cas;
 	x.serial = p->idevid->serial_number;
@@ -73,17 +79,30 @@ voucher_check_from_masa(const struct reg_identity *id, const struct pvr *p,
 	x.nonce_len = p->vr->nonce.len;
 	x.idevid = p->idevid;
 	x.now = now;
-	if ((rc = voucher_verify_cms(v, len, &x, &vo, &pinned, e)) != BRSKI_OK)
+	if ((rc = p->cose ? voucher_verify_cose(v, len, &x, &vo, &pinned, e) :
+	    voucher_verify_cms(v, len, &x, &vo, &pinned, e)) != BRSKI_OK)
 		goto out;
 	/* the pledge will check our TLS chain against the pin: so do we */
 	one.v = &pinned;
 	one.n = 1;
-	if ((rc = x509_verify(id->tls_cert, &id->tls_chain, &one, now, NULL,
-	    e)) != BRSKI_OK)
+	rc = x509_verify(id->tls_cert, &id->tls_chain, &one, now, NULL, e);
+	one.v = NULL;
+	if (rc != BRSKI_OK) {
 		brski_prefix(e, "the voucher pins a certificate our TLS chain does "
 		    "not lead to: ");
-	one.v = NULL;
+		goto out;
+	}
+	if (!p->cose) {
+		if ((*fwd = malloc(len)) == NULL)
+			rc = brski_fail(e, BRSKI_ENOMEM, "out of memory");
+		else {
+			memcpy(*fwd, v, len);
+			*fwdlen = len;
+		}
+	} else if ((rc = cose_sign1_parse(v, len, &m, e)) == BRSKI_OK)
+		rc = cose_sign1_strip(m, fwd, fwdlen, e);
 out:
+	cose_sign1_free(m);
 	x509_free(pinned);
 	voucher_free(vo);
 	return rc;

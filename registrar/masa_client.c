@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cms.h"
 #include "registrar.h"
 #include "secret.h"
 
@@ -97,13 +98,13 @@ give_back(struct masa_pool *p, const char *origin, struct httpc_conn *c)
 }
 
 /*
- * POST body (a registrar voucher-request) to url with the voucher media
- * types; *resp is the MASA's answer whatever its status (the caller's).
- * BRSKI_ENET / BRSKI_ETLS when the MASA cannot be reached or is not who
- * the anchors say.
+ * POST body (a registrar voucher-request of media type mt, which is also
+ * the Accept) to url; *resp is the MASA's answer whatever its status
+ * (the caller's).  BRSKI_ENET / BRSKI_ETLS when the MASA cannot be
+ * reached or is not who the anchors say.
  */
 enum brski_rc
-masa_post(struct registrar *r, const char *url, const char *accept,
+masa_post(struct registrar *r, const char *url, const char *mt,
     const uint8_t *body, size_t len, struct httpc_response **resp,
     struct brski_err *e)
 {
@@ -124,8 +125,8 @@ masa_post(struct registrar *r, const char *url, const char *accept,
 		if ((rc = httpc_conn_new(u.host, u.port, &o, &c, e)) != BRSKI_OK)
 			return rc;
 	}
-	h.content_type = MT_VOUCHER_CMS_JSON;
-	h.accept = accept;
+	h.content_type = mt;
+	h.accept = mt;
 	rc = httpc_request(c, "POST", u.target, &h, body, len, CMS_DER_MAX,
 	    resp, e);
 	if (rc == BRSKI_OK)

@@ -12,6 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/settings.h>
+#include <wolfssl/wolfcrypt/sha256.h>
+
+#include "cms.h"
+#include "cose.h"
+#include "voucher_cbor.h"
 #include "vr.h"
 
 #define CLOCK_SKEW	3600	/* created-on may be this far in the future */
@@ -42,6 +49,30 @@ check_idevid(const struct reg_identity *id, const struct x509_list *tls,
 	return BRSKI_OK;
 }
 
+/* proximity-registrar-cert, -pubk or -pubk-sha256 names our TLS/DTLS
+ * certificate (the constrained draft allows the key forms). */
+static int
+names_us(const struct reg_identity *id, const struct voucher *v)
+{
+	const struct x509_cert	*c = id->tls_cert;
+	uint8_t			 fp[WC_SHA256_DIGEST_SIZE];
+
+	if (VOUCHER_HAS(v, VL_PROXIMITY_REGISTRAR_CERT))
+		return v->proximity_registrar_cert.len == c->der_len &&
+		    memcmp(v->proximity_registrar_cert.data, c->der,
+		    c->der_len) == 0;
+	if (VOUCHER_HAS(v, VL_PROXIMITY_REGISTRAR_PUBK))
+		return v->proximity_registrar_pubk.len == c->spki_len &&
+		    memcmp(v->proximity_registrar_pubk.data, c->spki,
+		    c->spki_len) == 0;
+	if (VOUCHER_HAS(v, VL_PROXIMITY_REGISTRAR_PUBK_SHA256)) {
+		wc_Sha256Hash(c->spki, (word32)c->spki_len, fp);
+		return memcmp(v->proximity_registrar_pubk_sha256.data, fp,
+		    sizeof(fp)) == 0;
+	}
+	return 0;
+}
+
 static enum brski_rc
 check_fields(const struct reg_identity *id, const struct pvr *p, time_t now,
     struct brski_err *e)
@@ -52,10 +83,7 @@ check_fields(const struct reg_identity *id, const struct pvr *p, time_t now,
 	    v->assertion != VOUCHER_ASSERT_PROXIMITY)
 		return brski_fail(e, E401, "voucher-request does not assert "
 		    "proximity");
-	if (!VOUCHER_HAS(v, VL_PROXIMITY_REGISTRAR_CERT) ||
-	    v->proximity_registrar_cert.len != id->tls_cert->der_len ||
-	    memcmp(v->proximity_registrar_cert.data, id->tls_cert->der,
-	    id->tls_cert->der_len) != 0)
+	if (!names_us(id, v))
 		return brski_fail(e, E401, "proximity-registrar-cert is not this "
 		    "registrar's certificate: the pledge talked to someone else "
 		    "(man in the middle?)");
@@ -74,55 +102,152 @@ check_fields(const struct reg_identity *id, const struct pvr *p, time_t now,
 	return BRSKI_OK;
 }
 
+/* CMS + JSON: signed by the key of the TLS client's certificate. */
+static enum brski_rc
+unwrap_cms(const uint8_t *body, size_t len, time_t now, struct pvr *p,
+    struct brski_err *e)
+{
+	struct cms_signed	*s = NULL;
+	enum brski_rc		 rc;
+
+	if ((rc = cms_verify(body, len, cms_oid_voucher, sizeof(cms_oid_voucher),
+	    NULL, now, &s, e)) != BRSKI_OK) {
+		brski_prefix(e, "voucher-request: ");
+		goto out;
+	}
+	/* RFC 8995 5.3: signed by the IDevID that authenticated TLS */
+	if (s->signer->spki_len != p->idevid->spki_len ||
+	    memcmp(s->signer->spki, p->idevid->spki, p->idevid->spki_len) != 0) {
+		rc = brski_fail(e, E401, "voucher-request is not signed by the "
+		    "IDevID that authenticated the TLS connection");
+		goto out;
+	}
+	if ((rc = voucher_parse_json(s->content, s->content_len,
+	    VOUCHER_KIND_REQUEST, &p->vr, e)) != BRSKI_OK)
+		brski_prefix(e, "voucher-request: ");
+out:
+	cms_signed_free(s);
+	return rc;
+}
+
+/* COSE + CBOR: x5bag and kid are ignored (cBRSKI); the DTLS client's
+ * key must have made the signature. */
+static enum brski_rc
+unwrap_cose(const uint8_t *body, size_t len, struct pvr *p,
+    struct brski_err *e)
+{
+	struct cose_sign1	*s = NULL;
+	enum brski_rc		 rc;
+
+	if ((rc = cose_sign1_parse(body, len, &s, e)) != BRSKI_OK) {
+		brski_prefix(e, "voucher-request: ");
+		goto out;
+	}
+	if (cose_sign1_verify(s, p->idevid->spki, p->idevid->spki_len, NULL) !=
+	    BRSKI_OK) {
+		rc = brski_fail(e, E401, "voucher-request is not signed by the "
+		    "IDevID that authenticated the DTLS session");
+		goto out;
+	}
+	if ((rc = voucher_parse_cbor(s->payload, s->payload_len,
+	    VOUCHER_KIND_REQUEST, &p->vr, e)) != BRSKI_OK)
+		brski_prefix(e, "voucher-request: ");
+out:
+	cose_sign1_free(s);
+	return rc;
+}
+
 /*
- * Check a PVR (body) that arrived over TLS with client chain tls.  On
- * success p holds the parsed request (pvr_clear()).  BRSKI_EPOLICY: the
- * pledge is not acceptable here (403); BRSKI_EVERIFY: signature or
- * proximity wrong (401 for proximity, see pvr.c); BRSKI_EPARSE: malformed.
+ * Check a PVR (body; cose selects the format) that arrived over a
+ * session with client chain tls.  On success p holds the parsed request
+ * (pvr_clear()).  BRSKI_EPOLICY: the pledge is not acceptable here
+ * (403); BRSKI_EVERIFY: signature or proximity wrong (401);
+ * BRSKI_EPARSE: malformed.
  */
 enum brski_rc
 pvr_check(const struct reg_identity *id, const uint8_t *body, size_t len,
-    const struct x509_list *tls, time_t now, struct pvr *p,
+    int cose, const struct x509_list *tls, time_t now, struct pvr *p,
     struct brski_err *e)
 {
 	enum brski_rc	rc;
 
 	memset(p, 0, sizeof(*p));
+	p->cose = cose;
 	if ((rc = check_idevid(id, tls, now, e)) != BRSKI_OK)
 		return rc;
 	p->idevid = tls->v[0];
+	p->idevid_chain = tls;
 	p->raw = body;
 	p->raw_len = len;
-	if ((rc = cms_verify(body, len, cms_oid_voucher, sizeof(cms_oid_voucher),
-	    NULL, now, &p->cms, e)) != BRSKI_OK)
-		return brski_prefix(e, "voucher-request: ");
-	/* RFC 8995 5.3: signed by the IDevID that authenticated TLS */
-	if (p->cms->signer->spki_len != p->idevid->spki_len ||
-	    memcmp(p->cms->signer->spki, p->idevid->spki,
-	    p->idevid->spki_len) != 0)
-		return brski_fail(e, E401, "voucher-request is not signed by the "
-		    "IDevID that authenticated the TLS connection");
-	if ((rc = voucher_parse_json(p->cms->content, p->cms->content_len,
-	    VOUCHER_KIND_REQUEST, &p->vr, e)) != BRSKI_OK)
-		return brski_prefix(e, "voucher-request: ");
+	if ((rc = cose ? unwrap_cose(body, len, p, e) :
+	    unwrap_cms(body, len, now, p, e)) != BRSKI_OK)
+		return rc;
 	return check_fields(id, p, now, e);
 }
 
 void
 pvr_clear(struct pvr *p)
 {
-	cms_signed_free(p->cms);
 	voucher_free(p->vr);
 	memset(p, 0, sizeof(*p));
 }
 
+/* The certificates sent with the RVR: the RA chain and our TLS
+ * certificate (whose SPKI the MASA looks for, RFC 8995 5.5.5), and in
+ * COSE the pledge's IDevID chain too (cBRSKI: x5bag carries it). */
+static enum brski_rc
+rvr_bag(const struct reg_identity *id, const struct pvr *p,
+    struct x509_list *bag, struct brski_err *e)
+{
+	struct x509_cert	*c;
+	size_t			 i;
+	enum brski_rc		 rc = BRSKI_OK;
+
+	for (i = 0; i < id->ra_chain.n && rc == BRSKI_OK; i++)
+		if ((rc = x509_dup(id->ra_chain.v[i], &c, e)) == BRSKI_OK)
+			rc = x509_list_push(bag, c, e);
+	if (rc == BRSKI_OK && !x509_equal(id->tls_cert, id->ra_cert) &&
+	    (rc = x509_dup(id->tls_cert, &c, e)) == BRSKI_OK)
+		rc = x509_list_push(bag, c, e);
+	for (i = 0; p->cose && p->idevid_chain != NULL &&
+	    i < p->idevid_chain->n && rc == BRSKI_OK; i++)
+		if ((rc = x509_dup(p->idevid_chain->v[i], &c, e)) == BRSKI_OK)
+			rc = x509_list_push(bag, c, e);
+	return rc;
+}
+
+static enum brski_rc
+rvr_sign(const struct reg_identity *id, const struct pvr *p,
+    const struct voucher *v, const struct x509_list *bag, time_t now,
+    uint8_t **out, size_t *outlen, struct brski_err *e)
+{
+	struct cose_sign_opts	 o = { NULL, 0, bag, COSE_HDR_X5BAG, 0 };
+	uint8_t			*enc = NULL;
+	char			*json = NULL;
+	size_t			 len;
+	enum brski_rc		 rc;
+
+	if (p->cose) {
+		if ((rc = voucher_to_cbor(v, &enc, &len, e)) == BRSKI_OK)
+			rc = cose_sign1(enc, len, id->ra_key, &o, out, outlen, e);
+		free(enc);
+		return rc;
+	}
+	if ((rc = voucher_to_json(v, &json, &len, e)) == BRSKI_OK)
+		rc = cms_sign((const uint8_t *)json, len, cms_oid_voucher,
+		    sizeof(cms_oid_voucher), id->ra_cert, bag, id->ra_key, now,
+		    out, outlen, e);
+	free(json);
+	return rc;
+}
+
 /*
- * Build the registrar voucher-request (RFC 8995 5.5): created-on, the
- * pledge's nonce, serial-number from the IDevID (never copied from the
- * PVR), idevid-issuer (the IDevID's AKI extnValue, 8366bis),
- * assertion proximity, prior-signed-voucher-request; signed with the RA
- * key.  The CMS carries the RA chain and our TLS certificate, whose
- * SPKI the MASA looks for (5.5.5).  *out is the caller's.
+ * Build the registrar voucher-request (RFC 8995 5.5) in the PVR's
+ * format: created-on, the pledge's nonce, serial-number from the IDevID
+ * (never copied from the PVR), idevid-issuer (the IDevID's AKI
+ * extnValue, 8366bis), assertion proximity, the PVR as
+ * prior-signed-voucher-request; signed with the RA key.  *out is the
+ * caller's.
  */
 enum brski_rc
 rvr_build(const struct reg_identity *id, const struct pvr *p, time_t now,
@@ -130,9 +255,6 @@ rvr_build(const struct reg_identity *id, const struct pvr *p, time_t now,
 {
 	struct voucher		*v;
 	struct x509_list	 bag = { 0 };
-	struct x509_cert	*c;
-	char			*json = NULL;
-	size_t			 jlen, i;
 	enum brski_rc		 rc;
 
 	*out = NULL;
@@ -151,20 +273,9 @@ rvr_build(const struct reg_identity *id, const struct pvr *p, time_t now,
 	    VL_IDEVID_ISSUER, p->idevid->aki_ext, p->idevid->aki_ext_len, e)) !=
 	    BRSKI_OK)
 		goto out;
-	for (i = 0; i < id->ra_chain.n && rc == BRSKI_OK; i++)
-		if ((rc = x509_dup(id->ra_chain.v[i], &c, e)) == BRSKI_OK)
-			rc = x509_list_push(&bag, c, e);
-	if (rc == BRSKI_OK && !x509_equal(id->tls_cert, id->ra_cert) &&
-	    (rc = x509_dup(id->tls_cert, &c, e)) == BRSKI_OK)
-		rc = x509_list_push(&bag, c, e);
-	if (rc != BRSKI_OK ||
-	    (rc = voucher_to_json(v, &json, &jlen, e)) != BRSKI_OK)
-		goto out;
-	rc = cms_sign((const uint8_t *)json, jlen, cms_oid_voucher,
-	    sizeof(cms_oid_voucher), id->ra_cert, &bag, id->ra_key, now, out,
-	    outlen, e);
+	if ((rc = rvr_bag(id, p, &bag, e)) == BRSKI_OK)
+		rc = rvr_sign(id, p, v, &bag, now, out, outlen, e);
 out:
-	free(json);
 	x509_list_free(&bag);
 	voucher_free(v);
 	return rc;
