@@ -14,7 +14,9 @@
 #     -dev is put where aarch64-linux-gnu-gcc finds it first: the
 #     wolfssl/cyassl options.h (SP_ARM64 instead of SP_X86_64) under
 #     /usr/include/aarch64-linux-gnu, the two .so links and wolfssl.pc
-#     under /usr/lib/aarch64-linux-gnu.  Those files are not dpkg's.
+#     under /usr/lib/aarch64-linux-gnu.  Those files are not dpkg's;
+#   - and pkgconf:arm64, for aarch64-linux-gnu-pkg-config.
+# docs/arm64.md has the details and the measurements.
 #
 # usage: scripts/cross-arm64.sh [--no-deps] [--deps-only] [--check]
 #   --no-deps    do not touch packages (they are there already)
@@ -30,7 +32,7 @@ for a in "$@"; do
 	--no-deps) DEPS=0 ;;
 	--deps-only) BUILD=0 ;;
 	--check) CHECK=1 ;;
-	-h|--help) sed -n '3,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,26p' "$0"; exit 0 ;;
 	*) echo "cross-arm64: unknown argument $a" >&2; exit 2 ;;
 	esac
 done
@@ -43,7 +45,6 @@ CONFIGURE_FLAGS=${CONFIGURE_FLAGS-"--enable-werror"}
 # scripts/deps.sh); all Multi-Arch: same
 ARM64_DEVS="libjansson-dev libcbor-dev libcoap3-dev libmicrohttpd-dev
  libgnutls28-dev libssl-dev libsqlite3-dev libcmocka-dev"
-NOMA_DEVS="libwolfssl-dev libhttp-parser-dev"
 NOMA_LIBS="libwolfssl35 libhttp-parser2.9"
 
 now() { date +%s; }
@@ -53,7 +54,23 @@ installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
 }
 
+# pkgconf:arm64 brings /usr/bin/aarch64-linux-gnu-pkg-config, which reads
+# the arm64 .pc files; without it configure falls back to the amd64
+# pkg-config and its .pc files (the recipe's machine had it already)
+PKGS="crossbuild-essential-arm64 qemu-user-static pkgconf:arm64"
+for p in $NOMA_LIBS $ARM64_DEVS; do PKGS="$PKGS $p:arm64"; done
+# what the dpkg -x step below puts in place
+COPIED="/usr/include/$HOST/wolfssl/options.h /usr/include/$HOST/cyassl/options.h
+ $MA/libwolfssl.so $MA/libhttp_parser.so $MA/pkgconfig/wolfssl.pc"
+
 install_packages() {
+	missing="" copy=0
+	for p in $PKGS; do installed "$p" || missing="$missing $p"; done
+	for f in $COPIED; do [ -e "$f" ] || copy=1; done
+	if [ -z "$missing" ] && [ $copy = 0 ]; then
+		say "the cross toolchain and arm64 libraries are installed"
+		return 0
+	fi
 	if [ "$(id -u)" != 0 ]; then
 		say "installing the cross toolchain needs root" >&2
 		exit 1
@@ -64,18 +81,11 @@ install_packages() {
 		dpkg --add-architecture arm64
 		apt-get update -q
 	fi
-	# pkgconf:arm64 brings /usr/bin/aarch64-linux-gnu-pkg-config, which
-	# reads the arm64 .pc files; without it configure falls back to the
-	# amd64 pkg-config and its .pc files (the recipe's machine had it
-	# from an earlier install)
-	pkgs="crossbuild-essential-arm64 qemu-user-static pkgconf:arm64"
-	for p in $NOMA_LIBS $ARM64_DEVS; do pkgs="$pkgs $p:arm64"; done
-	missing=""
-	for p in $pkgs; do installed "$p" || missing="$missing $p"; done
 	if [ -n "$missing" ]; then
 		# a fresh foreign architecture may have no package lists yet
 		apt-cache show libc6:arm64 >/dev/null 2>&1 || apt-get update -q
-		# --no-install-recommends: dpkg-cross would pull ~37 perl packages
+		# --no-install-recommends: dpkg-cross recommends ~37 perl
+		# packages
 		# shellcheck disable=SC2086
 		apt-get install -y -q --no-install-recommends $missing
 	fi
@@ -86,10 +96,10 @@ install_packages() {
 	x=$(mktemp -d /tmp/cross-arm64.XXXXXX)
 	(
 		cd "$x"
-		# shellcheck disable=SC2086
 		# root downloads into our private directory (apt's _apt
 		# user may not write there; apt would warn and do the same)
-		apt-get download -q -o APT::Sandbox::User=root $(for p in $NOMA_DEVS; do printf '%s:arm64 ' "$p"; done)
+		apt-get download -q -o APT::Sandbox::User=root \
+		    libwolfssl-dev:arm64 libhttp-parser-dev:arm64
 		for d in ./*_arm64.deb; do dpkg -x "$d" root; done
 	)
 	r=$x/root
@@ -107,10 +117,11 @@ install_packages() {
 	mkdir -p "$MA/pkgconfig"
 	cp "$r$MA/pkgconfig/wolfssl.pc" "$MA/pkgconfig/"
 	rm -rf "$x"
-	for l in libwolfssl.so libhttp_parser.so; do
-		[ -e "$MA/$l" ] || { say "$MA/$l is a dangling link" >&2; exit 1; }
+	for f in $COPIED; do
+		[ -e "$f" ] || { say "$f is missing or dangling" >&2; exit 1; }
 	done
-	say "apt-get download + dpkg -x of $NOMA_DEVS: $(($(now) - t1)) s"
+	say "apt-get download + dpkg -x of libwolfssl-dev," \
+	    "libhttp-parser-dev: $(($(now) - t1)) s"
 }
 
 build() {
@@ -126,7 +137,8 @@ build() {
 		say "configure failed (build-arm64/config.log)" >&2
 		exit 1
 	fi
-	grep -q '^checking whether we are cross compiling... yes' configure.out ||
+	grep -q '^checking whether we are cross compiling... yes' \
+	    configure.out ||
 	    { say "configure did not cross-compile" >&2; exit 1; }
 	grep -q "^checking for $HOST-pkg-config... /" configure.out ||
 	    { say "no $HOST-pkg-config: install pkgconf:arm64" >&2; exit 1; }
@@ -144,7 +156,7 @@ build() {
 	    "$(stat -c %s pledge/brski-pledge.stripped) stripped"
 	# -L /: the multiarch loader and libc6:arm64 (not the -cross ones)
 	v=$(qemu-aarch64-static -L / pledge/brski-pledge --version) ||
-	    { say "brski-pledge does not run under qemu-aarch64-static" >&2; exit 1; }
+	    { say "brski-pledge does not run under qemu" >&2; exit 1; }
 	say "qemu-aarch64-static runs it: $v"
 	if [ $CHECK = 1 ]; then
 		# binary tests only: the shell tests exec programs themselves
