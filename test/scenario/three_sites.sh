@@ -149,6 +149,8 @@ ARM64=${BRSKI_ARM64_PLEDGE:-$top_srcdir/build-arm64/pledge/brski-pledge}
 QEMU=$(command -v qemu-aarch64-static || true)
 NATIVE="$PLEDGE"
 NATIVE_KIND="native $(uname -m)"
+grep -q 'enable-sanitizers' "$top_builddir/config.status" 2>/dev/null &&
+    NATIVE_KIND="$NATIVE_KIND, ASan+UBSan"
 RUN=$NATIVE KIND=$NATIVE_KIND
 if [ "$ARM64" = none ]; then
 	:
