@@ -5,16 +5,43 @@
 # then again under AddressSanitizer + UndefinedBehaviorSanitizer, then
 # make distcheck (the tarball builds, installs and passes on its own).
 # BRSKI_TEST_FAST=1 skips the sanitizer pass.
+# --arm64 (or BRSKI_TEST_ARM64=1) first cross-builds for arm64 with
+# scripts/cross-arm64.sh (installs the cross toolchain and qemu-user,
+# runs the unit tests under qemu); the three-sites scenario then runs
+# that brski-pledge under qemu.  Without it the scenario runs the native
+# pledge, whatever an older build-arm64/ holds.
 set -eu
 cd "$(dirname "$0")"
+ARM64=${BRSKI_TEST_ARM64:-0}
+for a in "$@"; do
+	case $a in
+	--arm64) ARM64=1 ;;
+	*) echo "usage: $0 [--arm64]" >&2; exit 2 ;;
+	esac
+done
 . ./scripts/deps.sh
 install_deps
 
 jobs=$(nproc 2>/dev/null || echo 2)
 autoreconf -fi
 status=0
+dirs=""
+if [ "$ARM64" = 1 ]; then
+	dirs=build-arm64
+	if JOBS=$jobs ./scripts/cross-arm64.sh --check; then
+		BRSKI_ARM64_PLEDGE="$PWD/build-arm64/pledge/brski-pledge"
+	else
+		echo "the arm64 cross-build failed; the scenario runs natively"
+		status=1
+		BRSKI_ARM64_PLEDGE=none
+	fi
+else
+	BRSKI_ARM64_PLEDGE=none
+fi
+export BRSKI_ARM64_PLEDGE
 run() {
 	dir=$1; shift
+	dirs="$dirs $dir"
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	(cd "$dir" && ../configure --enable-werror "$@" >configure.out &&
@@ -34,9 +61,12 @@ if [ "${BRSKI_TEST_FAST:-0}" != 1 ]; then
 	    { tail -30 build/distcheck.out; echo "FAIL: make distcheck"; status=1; }
 fi
 
-pass=$(cat build*/test/*/*.trs 2>/dev/null | grep -c '^:test-result: PASS' || true)
-skip=$(cat build*/test/*/*.trs 2>/dev/null | grep -c '^:test-result: SKIP' || true)
-failed=$(cat build*/test/*/*.trs 2>/dev/null | grep -cE '^:test-result: (FAIL|ERROR)' || true)
+# count only what this run made
+trs=$(for d in $dirs; do find "$d/test" -name '*.trs' 2>/dev/null; done)
+results() { [ -z "$trs" ] || echo "$trs" | xargs cat; }
+pass=$(results | grep -c '^:test-result: PASS' || true)
+skip=$(results | grep -c '^:test-result: SKIP' || true)
+failed=$(results | grep -cE '^:test-result: (FAIL|ERROR)' || true)
 [ "$status" = 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "$skip skipped"
 echo "$pass passed, $failed failed"

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -665,11 +666,16 @@ tls_start(struct httpc_conn *c, struct brski_err *e)
 /*
  * Make sure an IP literal is in the leaf's subjectAltName (iPAddress),
  * independent of how wolfSSL treats the verify parameter.
+ * wolfSSL_X509_check_ip_asc() (5.5.4) compares text with its rendering
+ * of the SAN octets, which for IPv6 is all eight groups of four hex
+ * digits: "fd77:2::2" or "::1" never match, so IPv6 goes in that form.
  */
 static enum brski_rc
 check_ip(struct httpc_conn *c, struct brski_err *e)
 {
 	WOLFSSL_X509	*x;
+	struct in6_addr	 a6;
+	const uint8_t	*b = a6.s6_addr;
 	char		 ip[HTTPC_HOST_MAX + 1];
 	int		 ok;
 
@@ -679,6 +685,11 @@ check_ip(struct httpc_conn *c, struct brski_err *e)
 		return brski_fail(e, BRSKI_ETLS, "TLS: no server certificate");
 	/* an IPv6 zone is ours, not part of the address in the SAN */
 	snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(c->host, "%"), c->host);
+	if (inet_pton(AF_INET6, ip, &a6) == 1)
+		snprintf(ip, sizeof(ip), "%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
+		    "%02x%02x:%02x%02x:%02x%02x:%02x%02x", b[0], b[1], b[2],
+		    b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		    b[12], b[13], b[14], b[15]);
 	ok = wolfSSL_X509_check_ip_asc(x, ip, 0) == WOLFSSL_SUCCESS;
 	wolfSSL_X509_free(x);
 	if (!ok)

@@ -6,7 +6,7 @@
 # per connection) and test/interop/httpc_server.py (Python's http.server
 # over ssl, keep-alive, with misbehaving paths).  The PKI is made here
 # with the openssl CLI, all P-256:
-#   ca (root) -> sub (intermediate) -> srv (localhost, 127.0.0.1)
+#   ca (root) -> sub (intermediate) -> srv (localhost, 127.0.0.1, ::1)
 #                                   -> wrong (CN=localhost, SAN other names)
 #                                   -> cli (client, CN=test-client)
 #   other (an unrelated root)
@@ -136,7 +136,7 @@ issue() {
 	issue sub "Test Sub CA" ca \
 	    'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n' &&
 	issue srv localhost sub \
-	    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' &&
+	    'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\n' &&
 	issue wrong localhost sub \
 	    'subjectAltName=DNS:other.example,IP:192.0.2.1\nextendedKeyUsage=serverAuth\n' &&
 	issue cli test-client sub 'extendedKeyUsage=clientAuth\n'
@@ -176,9 +176,14 @@ expect_ok "s_server: provisional without any anchor" 'status: 200' \
 expect_ok "s_server: closes after each response, 3 requests" \
     'request 3: status 200' 'connections: 3' -- --repeat 3 --cacert ca.pem "$U"
 # IPv6 loopback, when the machine has it
+V6=0
 if "$PY" -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+	V6=1
 	expect_ok "s_server: IPv6 literal URL (provisional)" 'status: 200' \
 	    -- --provisional "https://[::1]:$P/index.txt"
+	# "::1" must match the SAN although wolfSSL spells it 0000:...:0001
+	expect_ok "s_server: IPv6 literal URL (SAN iPAddress ::1)" \
+	    'status: 200' -- --cacert ca.pem "https://[::1]:$P/index.txt"
 else
 	echo "skip: no IPv6 loopback"
 fi
@@ -215,6 +220,8 @@ expect_err "s_server: host name not in SAN (CN matches, SAN does not)" \
 expect_err "s_server: IP address not in SAN" "TLS error" \
     'not for "127.0.0.1"' -- --cacert ca.pem \
     "https://127.0.0.1:$PORT/index.txt"
+[ $V6 = 0 ] || expect_err "s_server: IPv6 address not in SAN" "TLS error" \
+    'not for "::1"' -- --cacert ca.pem "https://[::1]:$PORT/index.txt"
 expect_ok "s_server: wrong name accepted in provisional mode" \
     'status: 200' -- --provisional "https://127.0.0.1:$PORT/index.txt"
 
