@@ -895,7 +895,7 @@ static struct row rows[] = {
 	    "chain checked", op_tls, &tls_anch, 0, 1, 1, 0),
 	ROW("tls_wolf", "TLS 1.3 wolfSSL<->wolfSSL P-256, client cert, "
 	    "provisional", op_tls, &tls_wolf, 0, 0, 0, 0),
-	ROW("tls_deployed", "TLS 1.3 wolfSSL->GnuTLS as httpc offers today "
+	ROW("tls_dflt_groups", "TLS 1.3 wolfSSL->GnuTLS, wolfSSL's default groups "
 	    "(HRR, P-521)", op_tls, &tls_dflt, 1, 0, 0, 0),
 };
 #define NROWS	((int)(sizeof(rows) / sizeof(rows[0])))

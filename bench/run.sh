@@ -162,7 +162,7 @@ if want floor || want enroll || want masa; then
 	row floor_enroll_infra "$(fl ceiling_enroll_infra)" enroll/s "same, registrar + MASA only"
 	row floor_masa "$MASA_FLOOR" voucher/s "MASA crypto-only ceiling ($(calc "$MASA_FLOOR_US / 1000" 2) ms per voucher)"
 	row floor_est "$EST_FLOOR" enroll/s "EST simpleenroll crypto ceiling, keep-alive"
-	for k in tls_prov tls_deployed verify_known verify_new sign; do
+	for k in tls_prov tls_dflt_groups verify_known verify_new sign; do
 		row "op_$k" "$(fl "$k")" us "$(grep "^$k " "$T/floor.txt" | sed 's/.*[0-9]  //' | head -1)"
 	done
 fi
@@ -218,7 +218,7 @@ if want enroll; then
 	row enroll_latency_p99 "$(pct "$T/enroll.lat" 3 0.99)" ms ""
 	if [ $PROFILE = 1 ] && [ -f "$T/perf-reg.data" ]; then
 		for w in reg masa; do
-			perf report -i "$T/perf-$w.data" --no-children --sort dso \
+			perf report -i "$T/perf-$w.data" --no-children --sort dso -g none \
 			    --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' |
 			    head -12 >"$T/profile-$w-dso.txt"
 			perf report -i "$T/perf-$w.data" --no-children --sort dso,sym \
