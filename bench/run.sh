@@ -144,7 +144,7 @@ row machine_cpus "$NCPU" cpus "$(awk -F': ' '/model name/ { print $2; exit }' /p
 row load_before "$(loadavg | cut -d' ' -f1)" load "1-minute load average when the run started"
 
 # ------------------------------------------------------------ 1. floor
-FLOOR=0 FLOOR_CPU=0 MASA_FLOOR=0 MASA_FLOOR_US=0 EST_FLOOR=0
+FLOOR=0 FLOOR_CPU=0 FLOOR_INFRA_CPU=0 MASA_FLOOR=0 MASA_FLOOR_US=0 EST_FLOOR=0
 if want floor || want enroll || want masa; then
 	echo
 	echo "== 1. crypto floor (bench/crypto_floor, $SECS s CPU per operation)"
@@ -153,6 +153,7 @@ if want floor || want enroll || want masa; then
 	fl() { awk -F, -v k="$1" '$2 == k { print $3 }' "$T/floor.csv"; }
 	FLOOR=$(fl ceiling_enroll)
 	FLOOR_CPU=$(fl enroll_total)
+	FLOOR_INFRA_CPU=$(calc "$(fl enroll_registrar) + $(fl enroll_masa)" 0)
 	MASA_FLOOR=$(fl ceiling_masa)
 	MASA_FLOOR_US=$(fl masa_voucher)
 	EST_FLOOR=$(fl ceiling_est_keepalive)
@@ -213,6 +214,7 @@ if want enroll; then
 	row enroll_vs_floor "$(ratio "$rate" "$FLOOR")" ratio "measured rate / crypto-only ceiling (goal >= 0.5)"
 	row enroll_cpu "$cpu_each" ms "CPU per enrollment: pledge $(calc "$EN_PLEDGE / $PLEDGES" 1) + registrar $(calc "$EN_REG / $PLEDGES" 1) + MASA $(calc "$EN_MASA / $PLEDGES" 1) ms"
 	row enroll_cpu_vs_floor "$(ratio "$FLOOR_CPU" "$(calc "$cpu_each * 1000" 0)")" ratio "crypto floor CPU / measured CPU per enrollment"
+	row infra_cpu_vs_floor "$(ratio "$FLOOR_INFRA_CPU" "$(calc "($EN_REG + $EN_MASA) * 1000 / $PLEDGES" 0)")" ratio "registrar + MASA: crypto floor CPU / measured CPU (pledges on their own devices)"
 	row enroll_rate_if_idle "$(calc "$NCPU * 1000 / $cpu_each")" enroll/s "$NCPU CPU(s) / measured CPU per enrollment (what an idle box allows)"
 	row enroll_latency_p50 "$(pct "$T/enroll.lat" 3 0.5)" ms "one pledge process, start to LDevID + enrollstatus"
 	row enroll_latency_p99 "$(pct "$T/enroll.lat" 3 0.99)" ms ""
