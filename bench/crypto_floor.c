@@ -64,7 +64,8 @@
 #define WARMUP_RUNS	3
 #define MIN_RUNS	5
 #define PEM_MAX		(64 * 1024)
-#define GNUTLS_PRIO	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" /* httpd.c */
+/* as common/httpd.c */
+#define GNUTLS_PRIO	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 /* One pledge's material: IDevID, its PVR, a CSR of a new LDevID key. */
 struct pledge_id {
@@ -100,7 +101,7 @@ struct tls_case {
 	struct pki	*p;
 	int		 gnutls_server;	/* else wolfSSL on both sides */
 	int		 anchored;	/* client verifies against domain CA */
-	int		 group;		/* offered alone; 0: wolfSSL's default */
+	int		 group;		/* offered alone; 0: the default */
 	WOLFSSL_CTX	*cctx, *sctx;
 	gnutls_certificate_credentials_t gcred;
 	gnutls_priority_t gprio;
@@ -292,7 +293,8 @@ ecdhe(int curve, int size)
 
 	for (i = 0; !ready[c] && i < POOL; i++) {
 		wc_ecc_init(&peer[c][i]);
-		if (wc_ecc_make_key_ex(rand_rng(), size, &peer[c][i], curve) != 0)
+		if (wc_ecc_make_key_ex(rand_rng(), size, &peer[c][i],
+		    curve) != 0)
 			return 1;
 	}
 	ready[c] = 1;
@@ -767,7 +769,8 @@ make_artifacts(struct pki *p)
 	pvr64 = b64(p->pl[0].pvr, p->pl[0].pvr_len);
 	if (asprintf(&json, "{\"ietf-voucher-request:voucher\":{\"assertion\":"
 	    "\"proximity\",\"nonce\":\"MDEyMzQ1Njc4OWFiY2RlZg==\","
-	    "\"serial-number\":\"B0000\",\"created-on\":\"2026-01-01T00:00:00Z\","
+	    "\"serial-number\":\"B0000\","
+	    "\"created-on\":\"2026-01-01T00:00:00Z\","
 	    "\"prior-signed-voucher-request\":\"%s\"}}", pvr64) < 0)
 		die("asprintf", NULL);
 	/* RA chain plus the registrar TLS certificate, as rvr_build() */
@@ -783,7 +786,8 @@ make_artifacts(struct pki *p)
 	pin = b64(p->domain_ca.v[0]->der, p->domain_ca.v[0]->der_len);
 	if (asprintf(&json, "{\"ietf-voucher:voucher\":{\"assertion\":"
 	    "\"proximity\",\"nonce\":\"MDEyMzQ1Njc4OWFiY2RlZg==\","
-	    "\"serial-number\":\"B0000\",\"created-on\":\"2026-01-01T00:00:00Z\","
+	    "\"serial-number\":\"B0000\","
+	    "\"created-on\":\"2026-01-01T00:00:00Z\","
 	    "\"pinned-domain-cert\":\"%s\",\"domain-cert-revocation-checks\":"
 	    "false}}", pin) < 0)
 		die("asprintf", NULL);
@@ -895,8 +899,8 @@ static struct row rows[] = {
 	    "chain checked", op_tls, &tls_anch, 0, 1, 1, 0),
 	ROW("tls_wolf", "TLS 1.3 wolfSSL<->wolfSSL P-256, client cert, "
 	    "provisional", op_tls, &tls_wolf, 0, 0, 0, 0),
-	ROW("tls_dflt_groups", "TLS 1.3 wolfSSL->GnuTLS, wolfSSL's default groups "
-	    "(HRR, P-521)", op_tls, &tls_dflt, 1, 0, 0, 0),
+	ROW("tls_dflt_groups", "TLS 1.3 wolfSSL->GnuTLS, wolfSSL's default "
+	    "groups (HRR, P-521)", op_tls, &tls_dflt, 1, 0, 0, 0),
 };
 #define NROWS	((int)(sizeof(rows) / sizeof(rows[0])))
 
@@ -954,7 +958,8 @@ wanted(const char *name)
 	if (p == NULL)
 		return 1;
 	while ((p = strstr(p, name)) != NULL) {
-		if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+		if ((p == only || p[-1] == ',') &&
+		    (p[n] == ',' || p[n] == '\0'))
 			return 1;
 		p += n;
 	}

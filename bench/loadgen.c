@@ -264,8 +264,8 @@ main(int argc, char **argv)
 			j.fresh = 1;
 			break;
 		case 'd':
-			if (file_read(optarg, BODY_MAX, &body, &j.body_len, &e) !=
-			    BRSKI_OK)
+			if (file_read(optarg, BODY_MAX, &body, &j.body_len,
+			    &e) != BRSKI_OK)
 				die(optarg, &e);
 			j.body = body;
 			break;

@@ -34,7 +34,7 @@
 #include "pledge.h"
 
 #define PLEDGES_MAX	20000
-#define STACK_SIZE	(1024 * 1024)	/* 1000 threads x default 8 MiB is a lot */
+#define STACK_SIZE	(1024 * 1024)	/* not 8 MiB each for 1000 threads */
 #define FAILS_SHOWN	5
 
 struct run {
@@ -255,8 +255,8 @@ main(int argc, char **argv)
 		o[i].run = &r;
 		o[i].serial = first + i;
 		if (pthread_create(&o[i].t, &attr, pledge_thread, &o[i]) != 0) {
-			fprintf(stderr, "pledgeload: thread %d: cannot create\n",
-			    i);
+			fprintf(stderr, "pledgeload: thread %d: cannot "
+			    "create\n", i);
 			return 1;
 		}
 	}
