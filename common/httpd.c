@@ -399,9 +399,15 @@ httpd_start(const struct httpd_conf *conf, struct httpd **out,
 		httpd_free(h);
 		return rc;
 	}
+	/*
+	 * poll(), not epoll: with TLS, libmicrohttpd 0.9.75's epoll loop
+	 * spins (epoll_wait with timeout 0, recv EAGAIN) for as long as a
+	 * client takes to answer during the handshake: a core burnt per
+	 * handshake in progress (bench/README.md, "Findings").
+	 */
 	flags |= conf->threads == 0 ? MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL :
-	    MHD_USE_EPOLL_INTERNAL_THREAD;
+	    MHD_USE_POLL_INTERNAL_THREAD;
 	h->d = MHD_start_daemon(flags, (uint16_t)conf->port, NULL, NULL,
 	    on_request, h, MHD_OPTION_ARRAY, options(h, o), MHD_OPTION_END);
 	if (h->d == NULL) {

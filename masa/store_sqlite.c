@@ -49,6 +49,9 @@ static const char *const schema[] = {
 	"  assertion TEXT NOT NULL,"
 	"  voucher_id INTEGER NOT NULL UNIQUE REFERENCES vouchers(id));"
 	"CREATE INDEX audit_serial ON audit(serial, date);",
+	/* version 2: DEVICE_COLUMNS counts a device's vouchers on every
+	 * request; without it that scanned every voucher ever issued */
+	"CREATE INDEX vouchers_serial ON vouchers(serial);",
 };
 
 struct sq {
