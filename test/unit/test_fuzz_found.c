@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Bugs the fuzz targets (test/fuzz/) found in modules that have no unit
+ * test file on this branch, as unit tests; the inputs themselves stay
+ * in test/fuzz/corpus/.  Move each test into test_<module>.c when that
+ * file exists.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "fileio.h"
+#include "key.h"
+#include "x509.h"
+
+/* Extension { extnID, extnValue } with the value's DER inside */
+static const uint8_t ext_masa_url[] = { 0x30, 0x15, 0x06, 0x08, 0x2b, 0x06,
+	0x01, 0x05, 0x05, 0x07, 0x01, 0x20, 0x04, 0x09, 0x16, 0x07, 'h', 't',
+	't', 'p', 's', ':', 'x' };
+static const uint8_t ext_eku[] = { 0x30, 0x13, 0x06, 0x03, 0x55, 0x1d, 0x25,
+	0x04, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07,
+	0x03, 0x01 };
+
+/* A self-signed certificate with t's fields plus one extra extension. */
+static void
+issue_with(struct x509_template *t, const uint8_t *ext, size_t len,
+    uint8_t **der, size_t *dlen)
+{
+	struct brski_err	 e = { 0 };
+	struct brski_key	*k = NULL;
+	struct x509_ext		 x = { ext, len };
+	uint8_t			*spki = NULL;
+	size_t			 slen;
+
+	t->not_before = 1700000000;
+	t->not_after = t->not_before + 86400;
+	t->path_len = -1;
+	t->extra = &x;
+	t->extra_count = 1;
+	assert_rc(key_generate(KEY_EC_P256, &k, &e), BRSKI_OK, &e);
+	assert_rc(key_spki(k, &spki, &slen, &e), BRSKI_OK, &e);
+	assert_rc(x509_issue(t, spki, slen, NULL, k, der, dlen, &e), BRSKI_OK,
+	    &e);
+	free(spki);
+	key_free(k);
+}
+
+/*
+ * x509_parse() kept the second authorityKeyIdentifier or MASA URL over
+ * the first and leaked the first copy; RFC 5280 4.2 allows one of
+ * each.  wolfSSL 5.5.4 refuses a second AKI (or EKU) itself, but not
+ * after a first one without keyIdentifier, as in the fuzzer's input.
+ */
+static void
+test_x509_rejects_duplicate_extensions(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct x509_template	 t;
+	struct x509_cert	*c;
+	const char		*top;
+	char			*path;
+	uint8_t			*der;
+	size_t			 dlen;
+
+	(void)state;
+	t = (struct x509_template){ .cn = "masa",
+	    .masa_url = "https://masa.example" };
+	issue_with(&t, ext_masa_url, sizeof(ext_masa_url), &der, &dlen);
+	assert_rc(x509_parse(der, dlen, &c, &e), BRSKI_EPARSE, &e);
+	assert_null(c);
+	assert_non_null(strstr(e.msg, "two MASA URL"));
+	free(der);
+
+	t = (struct x509_template){ .cn = "eku", .eku = X509_EKU_CLIENT_AUTH };
+	issue_with(&t, ext_eku, sizeof(ext_eku), &der, &dlen);
+	assert_rc(x509_parse(der, dlen, &c, &e), BRSKI_EPARSE, &e);
+	free(der);
+
+	assert_non_null(top = getenv("top_srcdir"));
+	path = tu_path(top, "test/fuzz/corpus/x509_parse/leak-two-aki.der");
+	assert_rc(file_read(path, X509_DER_MAX, &der, &dlen, &e), BRSKI_OK, &e);
+	assert_rc(x509_parse(der, dlen, &c, &e), BRSKI_EPARSE, &e);
+	assert_non_null(strstr(e.msg, "two authorityKeyIdentifier"));
+	free(der);
+	free(path);
+
+	/* one of each is fine */
+	t = (struct x509_template){ .cn = "one" };
+	issue_with(&t, ext_masa_url, sizeof(ext_masa_url), &der, &dlen);
+	assert_rc(x509_parse(der, dlen, &c, &e), BRSKI_OK, &e);
+	assert_string_equal(c->masa_url, "https:x");
+	x509_free(c);
+	free(der);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_x509_rejects_duplicate_extensions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
