@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "der.h"
 #include "fileio.h"
 #include "key.h"
 #include "x509.h"
@@ -95,11 +96,46 @@ test_x509_rejects_duplicate_extensions(void **state)
 	free(der);
 }
 
+static enum brski_rc
+get_time(uint8_t tag, const char *text, time_t *out, struct brski_err *e)
+{
+	struct der_tlv	t = { .tag = tag, .val = (const uint8_t *)text,
+	    .len = strlen(text) };
+
+	return der_get_time(&t, out, e);
+}
+
+/*
+ * der_get_time() took 29 February 2026 (and 31 April) and timegm()
+ * made it 1 March: a certificate's validity moved by a day.
+ */
+static void
+test_der_time_rejects_days_the_month_lacks(void **state)
+{
+	struct brski_err	e = { 0 };
+	time_t			t;
+
+	(void)state;
+	assert_rc(get_time(DER_UTCTIME, "260229000000Z", &t, &e),
+	    BRSKI_EPARSE, &e);
+	assert_rc(get_time(DER_UTCTIME, "260431120000Z", &t, &e),
+	    BRSKI_EPARSE, &e);
+	assert_rc(get_time(DER_GENTIME, "21000229000000Z", &t, &e),
+	    BRSKI_EPARSE, &e);
+	assert_rc(get_time(DER_UTCTIME, "240229000000Z", &t, &e), BRSKI_OK,
+	    &e);
+	assert_int_equal((long long)t, 1709164800LL);
+	assert_rc(get_time(DER_GENTIME, "20000229235959Z", &t, &e), BRSKI_OK,
+	    &e);
+	assert_int_equal((long long)t, 951868799LL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x509_rejects_duplicate_extensions),
+		cmocka_unit_test(test_der_time_rejects_days_the_month_lacks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
