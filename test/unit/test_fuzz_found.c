@@ -14,6 +14,7 @@
 #include "der.h"
 #include "fileio.h"
 #include "key.h"
+#include "secret.h"
 #include "x509.h"
 
 /* Extension { extnID, extnValue } with the value's DER inside */
@@ -130,12 +131,101 @@ test_der_time_rejects_days_the_month_lacks(void **state)
 	assert_int_equal((long long)t, 951868799LL);
 }
 
+/*
+ * A P-256 key whose private scalar has 45 bytes: wolfSSL 5.5.4 decoded
+ * it, and key_to_der() then crashed in wc_EccKeyToDer().
+ */
+static void
+test_key_rejects_private_key_longer_than_curve(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct brski_key	*k;
+	const char		*top;
+	char			*path;
+	uint8_t			*der;
+	size_t			 dlen;
+
+	(void)state;
+	assert_non_null(top = getenv("top_srcdir"));
+	path = tu_path(top, "test/fuzz/corpus/key_parse/"
+	    "crash-long-private-key.der");
+	assert_rc(file_read(path, 4096, &der, &dlen, &e), BRSKI_OK, &e);
+	assert_rc(key_parse(der, dlen, &k, &e), BRSKI_EPARSE, &e);
+	assert_null(k);
+	assert_non_null(strstr(e.msg, "longer than the curve"));
+	free(der);
+	free(path);
+}
+
+/* The fuzzer's second find: a file whose public key is another key's. */
+static void
+test_key_rejects_public_key_of_another_key(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct brski_key	*a = NULL, *b = NULL, *k;
+	uint8_t			*da = NULL, *db = NULL;
+	size_t			 la, lb;
+
+	(void)state;
+	assert_rc(key_generate(KEY_EC_P256, &a, &e), BRSKI_OK, &e);
+	assert_rc(key_generate(KEY_EC_P256, &b, &e), BRSKI_OK, &e);
+	assert_rc(key_to_der(a, &da, &la, &e), BRSKI_OK, &e);
+	assert_rc(key_to_der(b, &db, &lb, &e), BRSKI_OK, &e);
+	assert_rc(key_parse(da, la, &k, &e), BRSKI_OK, &e);
+	key_free(k);
+	/* SEC 1 P-256: the uncompressed point is the last 65 bytes */
+	assert_int_equal(la, lb);
+	assert_int_equal(da[la - 65], 0x04);
+	memcpy(da + la - 65, db + lb - 65, 65);
+	assert_rc(key_parse(da, la, &k, &e), BRSKI_EPARSE, &e);
+	assert_null(k);
+	assert_non_null(strstr(e.msg, "not the private key's"));
+	secret_free(da, la);
+	secret_free(db, lb);
+	key_free(a);
+	key_free(b);
+}
+
+/*
+ * A SEC 1 key without its optional public key (RFC 5915) parsed, but
+ * key_to_der() and key_spki() then failed on it; now it is derived.
+ */
+static void
+test_key_derives_missing_public_key(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct brski_key	*a = NULL, *k = NULL;
+	uint8_t			*da = NULL, *sa = NULL, *sk = NULL;
+	size_t			 la, lsa, lsk;
+
+	(void)state;
+	assert_rc(key_generate(KEY_EC_P256, &a, &e), BRSKI_OK, &e);
+	assert_rc(key_to_der(a, &da, &la, &e), BRSKI_OK, &e);
+	/* SEQUENCE { 1, d (32), [0] P-256 } without [1] publicKey */
+	assert_int_equal(la, 121);
+	assert_int_equal(da[51], 0xa1);
+	da[1] = 49;
+	assert_rc(key_parse(da, 51, &k, &e), BRSKI_OK, &e);
+	assert_rc(key_spki(a, &sa, &lsa, &e), BRSKI_OK, &e);
+	assert_rc(key_spki(k, &sk, &lsk, &e), BRSKI_OK, &e);
+	assert_int_equal(lsa, lsk);
+	assert_memory_equal(sa, sk, lsa);
+	secret_free(da, la);
+	free(sa);
+	free(sk);
+	key_free(a);
+	key_free(k);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x509_rejects_duplicate_extensions),
 		cmocka_unit_test(test_der_time_rejects_days_the_month_lacks),
+		cmocka_unit_test(test_key_rejects_private_key_longer_than_curve),
+		cmocka_unit_test(test_key_rejects_public_key_of_another_key),
+		cmocka_unit_test(test_key_derives_missing_public_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
