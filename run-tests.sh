@@ -3,7 +3,9 @@
 # Set up and run the whole test suite on Debian 12: install packages,
 # build from scratch with autotools (warnings are errors), run make check,
 # then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# BRSKI_TEST_FAST=1 skips the sanitizer pass.
+# BRSKI_TEST_FAST=1 skips the sanitizer pass.  BRSKI_FUZZ_SMOKE=SECONDS
+# also builds build-fuzz/ with --enable-fuzzing (clang, libFuzzer) and
+# fuzzes every test/fuzz/ target for that many seconds.
 set -eu
 cd "$(dirname "$0")"
 . ./scripts/deps.sh
@@ -27,6 +29,15 @@ run() {
 }
 run build
 [ "${BRSKI_TEST_FAST:-0}" = 1 ] || run build-san --enable-sanitizers
+if [ -n "${BRSKI_FUZZ_SMOKE:-}" ]; then
+	rm -rf build-fuzz
+	mkdir -p build-fuzz
+	# "check TESTS=" builds the targets without running anything
+	(cd build-fuzz &&
+	    ../configure --enable-werror --enable-fuzzing >configure.out &&
+	    make -j"$jobs" check TESTS= >make.out 2>&1 &&
+	    make fuzz-smoke FUZZ_TIME="$BRSKI_FUZZ_SMOKE") || status=1
+fi
 
 pass=$(cat build*/test/*/*.trs 2>/dev/null | grep -c '^:test-result: PASS' || true)
 skip=$(cat build*/test/*/*.trs 2>/dev/null | grep -c '^:test-result: SKIP' || true)
