@@ -4,7 +4,9 @@
 # build from scratch with autotools (warnings are errors), run make check,
 # then again under AddressSanitizer + UndefinedBehaviorSanitizer, then
 # make distcheck (the tarball builds, installs and passes on its own).
-# BRSKI_TEST_FAST=1 skips the sanitizer pass.
+# BRSKI_TEST_FAST=1 skips the sanitizer pass and distcheck.
+# BRSKI_FUZZ_SMOKE=SECONDS also builds build-fuzz/ with --enable-fuzzing
+# (clang, libFuzzer) and fuzzes every test/fuzz/ target that long.
 # --arm64 (or BRSKI_TEST_ARM64=1) first cross-builds for arm64 with
 # scripts/cross-arm64.sh (installs the cross toolchain and qemu-user,
 # runs the unit tests under qemu); the three-sites scenario then runs
@@ -59,6 +61,15 @@ if [ "${BRSKI_TEST_FAST:-0}" != 1 ]; then
 	# the release tarball builds and passes its tests on its own
 	(cd build && make distcheck >distcheck.out 2>&1) ||
 	    { tail -30 build/distcheck.out; echo "FAIL: make distcheck"; status=1; }
+fi
+if [ -n "${BRSKI_FUZZ_SMOKE:-}" ]; then
+	rm -rf build-fuzz
+	mkdir -p build-fuzz
+	# "check TESTS=" builds the targets without running anything
+	(cd build-fuzz &&
+	    ../configure --enable-werror --enable-fuzzing >configure.out &&
+	    make -j"$jobs" check TESTS= >make.out 2>&1 &&
+	    make fuzz-smoke FUZZ_TIME="$BRSKI_FUZZ_SMOKE") || status=1
 fi
 
 # count only what this run made

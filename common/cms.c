@@ -365,8 +365,9 @@ cms_signed_free(struct cms_signed *s)
 }
 
 /*
- * Certs-only SignedData (no signers) carrying the certificates of l,
- * for EST /cacerts (RFC 7030 4.1.3).  *out (DER) is the caller's.
+ * Certs-only SignedData (no signers) carrying the certificates of l in
+ * that order, for EST /cacerts (RFC 7030 4.1.3).  *out (DER) is the
+ * caller's.
  */
 enum brski_rc
 cms_certs_only_encode(const struct x509_list *l, uint8_t **out,
@@ -389,17 +390,22 @@ cms_certs_only_encode(const struct x509_list *l, uint8_t **out,
 		return brski_fail(e, BRSKI_ENOMEM, "CMS: out of memory");
 	}
 	/*
-	 * AddCertificate only: wc_PKCS7_InitWithCert() parses the first
-	 * certificate and checks its public key with a scalar
-	 * multiplication, which wolfSSL's FP_ECC cache turns into a table
-	 * build (~4 ms) for a key seen twice: every new LDevID, already
-	 * seen in its CSR.  A certs-only message has no signer to check.
+	 * No InitWithCert(l->v[0]): it decodes that certificate's key, fails
+	 * on keys x509_parse() takes, and checks the key with a scalar
+	 * multiplication that wolfSSL's FP_ECC cache turns into a ~4 ms
+	 * table build for every new LDevID (bench/README.md).  wolfSSL 5.5.4 writes added
+	 * certificates last first, so add them in reverse.  Detached: a
+	 * Simple PKI Response carries no content (RFC 5272 4.1).  The
+	 * result is what openssl crl2pkcs7 -nocrl writes.
 	 */
-	for (i = 0, ret = 0; ret == 0 && i < l->n; i++)
-		ret = wc_PKCS7_AddCertificate(p7, l->v[i]->der,
-		    (word32)l->v[i]->der_len);
+	ret = wc_PKCS7_InitWithCert(p7, NULL, 0);
+	for (i = l->n; ret == 0 && i > 0; i--)
+		ret = wc_PKCS7_AddCertificate(p7, l->v[i - 1]->der,
+		    (word32)l->v[i - 1]->der_len);
 	if (ret == 0)
 		ret = wc_PKCS7_SetSignerIdentifierType(p7, DEGENERATE_SID);
+	if (ret == 0)
+		ret = wc_PKCS7_SetDetached(p7, 1);
 	p7->hashOID = SHA256h;	/* required even though nothing is hashed */
 	if (ret == 0)
 		ret = wc_PKCS7_EncodeSignedData(p7, buf, (word32)max);

@@ -260,27 +260,39 @@ split_line(char *line, char **key, char **val)
 }
 
 /*
- * Read a configuration file.  Unknown keys, missing or bad values,
- * a single-valued key given twice and over-long lines are errors with
- * path:line.  Values already given on the command line are kept.
+ * Read configuration text (len bytes of buf, not necessarily
+ * NUL-terminated); name prefixes error messages as name:line.  Unknown
+ * keys, missing or bad values, a single-valued key given twice,
+ * over-long lines and NUL bytes are errors.  Values already given on
+ * the command line are kept.  Pure: for conf_load_file() and fuzzing.
  */
 enum brski_rc
-conf_load_file(struct conf *c, const char *path, struct brski_err *e)
+conf_load_buffer(struct conf *c, const char *name, const uint8_t *buf,
+    size_t len, struct brski_err *e)
 {
-	uint8_t		*buf = NULL;
-	char		*line, *next, *key, *val;
-	size_t		 len, lineno = 0;
+	char		*text = NULL, *line, *next, *key, *val;
+	size_t		 lineno = 0;
 	int		 i, r;
 	enum brski_rc	 rc = BRSKI_OK;
 
-	if ((rc = file_read(path, 1024 * 1024, &buf, &len, e)) != BRSKI_OK)
-		return rc;
-	for (line = (char *)buf; rc == BRSKI_OK && line != NULL &&
-	    *line != '\0'; line = next) {
+	if (len > CONF_FILE_MAX)
+		return brski_fail(e, BRSKI_ECONFIG, "%s: %zu bytes, limit %d",
+		    name, len, CONF_FILE_MAX);
+	if ((text = malloc(len + 1)) == NULL)
+		return brski_fail(e, BRSKI_ENOMEM, "out of memory");
+	if (len > 0)
+		memcpy(text, buf, len);
+	text[len] = '\0';
+	for (line = text; rc == BRSKI_OK && line < text + len; line = next) {
 		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (strlen(line) >= CONF_LINE_MAX)
+		if ((next = memchr(line, '\n', len - (size_t)(line - text))) ==
+		    NULL)
+			next = text + len;
+		*next++ = '\0';
+		/* a NUL would silently cut the line (and what follows) */
+		if (strlen(line) != (size_t)(next - line - 1))
+			rc = brski_fail(e, BRSKI_ECONFIG, "NUL byte in line");
+		else if (strlen(line) >= CONF_LINE_MAX)
 			rc = brski_fail(e, BRSKI_ECONFIG, "line longer than %d "
 			    "bytes", CONF_LINE_MAX);
 		else if ((r = split_line(line, &key, &val)) < 0)
@@ -296,8 +308,23 @@ conf_load_file(struct conf *c, const char *path, struct brski_err *e)
 		else
 			rc = store(c, i, val, L_FILE, e);
 		if (rc != BRSKI_OK)
-			brski_prefix(e, "%s:%zu: ", path, lineno);
+			brski_prefix(e, "%s:%zu: ", name, lineno);
 	}
+	free(text);
+	return rc;
+}
+
+/* conf_load_buffer() of a file; conf_file() then names it. */
+enum brski_rc
+conf_load_file(struct conf *c, const char *path, struct brski_err *e)
+{
+	uint8_t		*buf = NULL;
+	size_t		 len;
+	enum brski_rc	 rc;
+
+	if ((rc = file_read(path, CONF_FILE_MAX, &buf, &len, e)) != BRSKI_OK)
+		return rc;
+	rc = conf_load_buffer(c, path, buf, len, e);
 	free(buf);
 	if (rc == BRSKI_OK && c->file == NULL && (c->file = strdup(path)) ==
 	    NULL)

@@ -9,12 +9,14 @@
 #define BRSKI_CONF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
 
 #define CONF_LINE_MAX		4096	/* longer lines are an error */
 #define CONF_LIST_MAX		32	/* values of one repeatable key */
+#define CONF_FILE_MAX		(1024 * 1024)	/* ours are a few KiB */
 
 enum conf_type {
 	CFG_STR,
@@ -40,6 +42,8 @@ struct conf	*conf_new(const struct conf_opt *);
 void		 conf_free(struct conf *);
 enum brski_rc	 conf_load_file(struct conf *, const char *,
 		    struct brski_err *);
+enum brski_rc	 conf_load_buffer(struct conf *, const char *,
+		    const uint8_t *, size_t, struct brski_err *);
 enum brski_rc	 conf_parse_args(struct conf *, int, char **, int *,
 		    struct brski_err *);
 enum brski_rc	 conf_set(struct conf *, const char *, const char *,

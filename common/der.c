@@ -290,6 +290,7 @@ der_get_time(const struct der_tlv *t, time_t *out, struct brski_err *e)
 	struct tm	 tm;
 	const uint8_t	*p = t->val;
 	size_t		 i, yl;
+	time_t		 when;
 	int		 v[6];
 
 	yl = t->tag == DER_UTCTIME ? 2 : 4;
@@ -318,6 +319,10 @@ der_get_time(const struct der_tlv *t, time_t *out, struct brski_err *e)
 	tm.tm_hour = v[3];
 	tm.tm_min = v[4];
 	tm.tm_sec = v[5];
-	*out = timegm(&tm);
+	when = timegm(&tm);
+	/* timegm() rolls 29 February 2026 over into 1 March: refuse that */
+	if (tm.tm_mday != v[2] || tm.tm_mon != v[1] - 1)
+		return brski_fail(e, BRSKI_EPARSE, "DER: no such day");
+	*out = when;
 	return BRSKI_OK;
 }

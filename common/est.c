@@ -39,8 +39,8 @@ static const uint8_t oid_ecdsa_sha512[] = { 0x06, 0x08, 0x2a, 0x86, 0x48,
 
 /*
  * Decode an EST request or response body to DER: base64 (whitespace
- * ignored), or DER as it is when the body starts like a SEQUENCE that
- * spans it exactly.  *der is the caller's.
+ * ignored), or else DER as it is when the body starts like a SEQUENCE
+ * that spans it exactly.  *der is the caller's.
  */
 enum brski_rc
 est_body_decode(const uint8_t *body, size_t len, uint8_t **der,
@@ -52,6 +52,19 @@ est_body_decode(const uint8_t *body, size_t len, uint8_t **der,
 	if (len > EST_BODY_MAX)
 		return brski_fail(e, BRSKI_ETOOBIG, "EST body: %zu bytes, limit "
 		    "%d", len, EST_BODY_MAX);
+	/*
+	 * Base64 first (RFC 8951): base64 text can also look like a DER
+	 * SEQUENCE ('0' and a length byte spanning it), DER with its
+	 * length bytes and contents is almost never valid base64.
+	 */
+	if (b64_decode((const char *)body, len, B64_WS, der, der_len, e) ==
+	    BRSKI_OK) {
+		if (*der_len > 0)
+			return BRSKI_OK;
+		free(*der);
+		*der = NULL;
+		return brski_fail(e, BRSKI_EPARSE, "EST body: empty");
+	}
 	if (len > 0 && body[0] == DER_SEQUENCE &&
 	    der_read(body, len, &t, NULL) == BRSKI_OK && t.raw_len == len) {
 		if ((*der = malloc(len)) == NULL)
@@ -60,15 +73,7 @@ est_body_decode(const uint8_t *body, size_t len, uint8_t **der,
 		*der_len = len;
 		return BRSKI_OK;
 	}
-	if (b64_decode((const char *)body, len, B64_WS, der, der_len, e) !=
-	    BRSKI_OK)
-		return brski_prefix(e, "EST body: ");
-	if (*der_len == 0) {
-		free(*der);
-		*der = NULL;
-		return brski_fail(e, BRSKI_EPARSE, "EST body: empty");
-	}
-	return BRSKI_OK;
+	return brski_prefix(e, "EST body: ");
 }
 
 /*

@@ -56,6 +56,10 @@ struct body_ref {
 	int	 secret;
 };
 
+/* MHD's format strings; the attribute is for clang -Wformat-nonliteral */
+static void	mhd_log(void *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {

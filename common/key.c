@@ -182,6 +182,44 @@ key_from_der(const uint8_t *der, size_t len, struct brski_key **out,
 }
 
 /*
+ * wolfSSL 5.5.4 decodes a key without checking it: it takes a private
+ * scalar longer than the curve (and wc_EccKeyToDer() later writes past
+ * its buffer exporting it), zero, or any public key beside it.  The
+ * public key, when the file has one, must be the private key's; when
+ * it has none (RFC 5915 makes it optional), it is derived.
+ */
+static enum brski_rc
+key_check(struct brski_key *k, struct brski_err *e)
+{
+	ecc_point	*pub;
+	int		 ret;
+
+	if ((size_t)mp_unsigned_bin_size(&k->ecc.k) > key_coord_size(k->type))
+		return brski_fail(e, BRSKI_EPARSE, "key: private key longer "
+		    "than the curve");
+	if (k->ecc.type == ECC_PRIVATEKEY_ONLY)
+		pub = NULL;	/* wc_ecc_make_pub() sets the key's */
+	else if (k->ecc.type != ECC_PRIVATEKEY)
+		return brski_fail(e, BRSKI_EPARSE, "key: no private key");
+	else if ((pub = wc_ecc_new_point()) == NULL)
+		return brski_fail(e, BRSKI_ENOMEM, "key: out of memory");
+	/* this also refuses a private key outside 1..n-1 */
+	if ((ret = wc_ecc_make_pub(&k->ecc, pub)) != 0) {
+		wc_ecc_del_point(pub);
+		return brski_fail(e, BRSKI_EPARSE, "key: bad private key: %s "
+		    "(%d)", wc_GetErrorString(ret), ret);
+	}
+	if (pub == NULL)
+		return BRSKI_OK;
+	ret = wc_ecc_cmp_point(pub, &k->ecc.pubkey);
+	wc_ecc_del_point(pub);
+	if (ret != MP_EQ)
+		return brski_fail(e, BRSKI_EPARSE, "key: the public key in "
+		    "the file is not the private key's");
+	return BRSKI_OK;
+}
+
+/*
  * Parse a private key from PEM ("EC PRIVATE KEY" or "PRIVATE KEY") or
  * DER.  The caller frees *out with key_free().
  */
@@ -211,7 +249,11 @@ key_parse(const uint8_t *in, size_t len, struct brski_key **out,
 		memcpy(der, in, len);
 		n = (int)len;
 	}
-	rc = key_from_der(der, (size_t)n, out, e);
+	if ((rc = key_from_der(der, (size_t)n, out, e)) == BRSKI_OK &&
+	    (rc = key_check(*out, e)) != BRSKI_OK) {
+		key_free(*out);
+		*out = NULL;
+	}
 out:
 	secret_free(der, len);
 	return rc;

@@ -46,6 +46,10 @@ log_get_level(void)
 	return log_level;
 }
 
+/* the attribute lets clang's -Wformat-nonliteral see fmt is checked */
+static void	log_vemit(enum log_level, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vemit(enum log_level level, const char *fmt, va_list ap)
 {

@@ -21,7 +21,8 @@ enum log_level {
 void	 log_init(const char *, int, enum log_level);
 void	 log_set_level(enum log_level);
 enum log_level log_get_level(void);
-void	 log_vmsg(enum log_level, const char *, va_list);
+void	 log_vmsg(enum log_level, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
 void	 log_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

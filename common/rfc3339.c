@@ -57,12 +57,14 @@ zone(const char *s, size_t len, long *off)
 
 /*
  * Parse len bytes of s (not necessarily NUL-terminated).  BRSKI_EPARSE
- * with the text in the message when it is not a valid date-time.
+ * with the text in the message when it is not a valid date-time, or
+ * not between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z in UTC.
  */
 enum brski_rc
 rfc3339_parse(const char *s, size_t len, time_t *out, struct brski_err *e)
 {
 	struct tm	tm;
+	time_t		t;
 	int		y, mo, d, h, mi, sec;
 	size_t		i = 19;
 	long		off;
@@ -92,7 +94,11 @@ rfc3339_parse(const char *s, size_t len, time_t *out, struct brski_err *e)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	*out = timegm(&tm) - off;
+	t = timegm(&tm) - off;
+	/* an offset can push it out of what rfc3339_format() writes back */
+	if (t < 0 || t > RFC3339_TIME_MAX)
+		goto bad;
+	*out = t;
 	return BRSKI_OK;
 bad:
 	return brski_fail(e, BRSKI_EPARSE, "\"%.*s\" is not an RFC 3339 "

@@ -12,6 +12,8 @@
 #include "err.h"
 
 #define RFC3339_MAX 40	/* longest text we accept, incl. fraction */
+/* 9999-12-31T23:59:59Z: the last instant with a four-digit year */
+#define RFC3339_TIME_MAX ((time_t)253402300799LL)
 
 enum brski_rc	rfc3339_parse(const char *, size_t, time_t *,
 		    struct brski_err *);

@@ -90,6 +90,8 @@ parse_eku(struct x509_cert *c, const struct der_tlv *val, struct brski_err *e)
 	struct der_tlv	seq, oid;
 	size_t		off;
 
+	if (c->has_eku)
+		return brski_fail(e, BRSKI_EPARSE, "two extKeyUsage extensions");
 	if (der_expect(val->val, val->len, DER_SEQUENCE, &seq, e) != BRSKI_OK)
 		return brski_prefix(e, "extKeyUsage: ");
 	c->has_eku = 1;
@@ -119,6 +121,8 @@ parse_masa_url(struct x509_cert *c, const struct der_tlv *val,
 	struct der_tlv	s;
 	size_t		i;
 
+	if (c->masa_url != NULL)
+		return brski_fail(e, BRSKI_EPARSE, "two MASA URL extensions");
 	if (der_expect(val->val, val->len, DER_IA5STRING, &s, e) != BRSKI_OK)
 		return brski_prefix(e, "MASA URL extension: ");
 	for (i = 0; i < s.len; i++)
@@ -138,6 +142,9 @@ parse_aki(struct x509_cert *c, const struct der_tlv *val, struct brski_err *e)
 {
 	struct der_tlv	seq, kid;
 
+	if (c->aki_ext != NULL)
+		return brski_fail(e, BRSKI_EPARSE, "two authorityKeyIdentifier "
+		    "extensions");
 	if (der_expect(val->val, val->len, DER_SEQUENCE, &seq, e) != BRSKI_OK)
 		return brski_prefix(e, "authorityKeyIdentifier: ");
 	if (dup_bytes(&c->aki_ext, &c->aki_ext_len, val->raw, val->raw_len))
@@ -150,7 +157,11 @@ parse_aki(struct x509_cert *c, const struct der_tlv *val, struct brski_err *e)
 	return BRSKI_OK;
 }
 
-/* Walk [3] Extensions for what wolfSSL does not give us. */
+/*
+ * Walk [3] Extensions for what wolfSSL does not give us.  RFC 5280 4.2:
+ * an extension appears at most once; wolfSSL 5.5.4 does not check
+ * that for the ones read here, so their parsers do.
+ */
 static enum brski_rc
 parse_extensions(struct x509_cert *c, const struct der_tlv *exts,
     struct brski_err *e)

@@ -5,11 +5,15 @@ BRSKI_BUILD_DEPS="autoconf automake make gcc pkg-config
  libcbor-dev libjansson-dev libsqlite3-dev libcmocka-dev libhttp-parser-dev"
 BRSKI_TEST_DEPS="openssl curl sqlite3 libcoap3-bin python3 python3-cbor2
  python3-cryptography iproute2 procps time"
+# configure --enable-fuzzing (run-tests.sh with BRSKI_FUZZ_SMOKE set)
+BRSKI_FUZZ_DEPS="clang libclang-rt-14-dev"
 
 # install_deps: apt-get what is missing (as root), or say what to do.
 install_deps() {
 	missing=""
-	for p in $BRSKI_BUILD_DEPS $BRSKI_TEST_DEPS; do
+	want="$BRSKI_BUILD_DEPS $BRSKI_TEST_DEPS"
+	[ -z "${BRSKI_FUZZ_SMOKE:-}" ] || want="$want $BRSKI_FUZZ_DEPS"
+	for p in $want; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		    grep -q "ok installed" || missing="$missing $p"
 	done

@@ -64,6 +64,11 @@ expect_ok "we encode certs-only" "$TOOL" certs-only-encode "$P/registrar-tls-cha
 n=$("$OPENSSL" pkcs7 -inform DER -in "$T/co.p7" -print_certs -noout | grep -c '^subject=')
 [ "$n" = 2 ] || fail "openssl sees $n certificates in our certs-only, want 2"
 ok "openssl pkcs7 -print_certs reads our certs-only (2 certificates)"
+"$OPENSSL" crl2pkcs7 -nocrl -certfile "$P/registrar-tls-chain.pem" \
+    -outform DER -out "$T/co-openssl.p7"
+cmp -s "$T/co.p7" "$T/co-openssl.p7" ||
+    fail "our certs-only differs from openssl crl2pkcs7's (order, eContent?)"
+ok "our certs-only is byte for byte openssl crl2pkcs7's (order kept, no eContent)"
 "$OPENSSL" crl2pkcs7 -nocrl -certfile "$P/masa-tls-chain.pem" -outform DER -out "$T/co2.p7"
 n=$("$TOOL" certs-only-decode "$T/co2.p7" | grep -c '^subject=')
 [ "$n" = 2 ] || fail "we see $n certificates in openssl's certs-only, want 2"

@@ -39,6 +39,9 @@ struct certs {
 	size_t		n;
 };
 
+static void	usage(void) __attribute__((noreturn));
+static void	die(const struct brski_err *) __attribute__((noreturn));
+
 static void
 usage(void)
 {

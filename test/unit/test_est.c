@@ -106,6 +106,32 @@ test_est_body_accepts_base64_lines_and_der(void **state)
 	free(out);
 }
 
+/*
+ * Found by fuzzing: this base64 text starts with '0' (a SEQUENCE tag)
+ * and '+' (43, its length to the end), so it was taken for raw DER and
+ * est_body_decode(est_body_encode(x)) was not x.
+ */
+static void
+test_est_body_prefers_base64_to_der(void **state)
+{
+	static const char	 txt[] =
+	    "0+AgIQeJFAAIU2lfLYSvWkGBAQDAgGMG1nvFFAAIU2lf\n";
+	struct brski_err	 e = { 0 };
+	uint8_t			*out = NULL, *want = NULL;
+	size_t			 len, wlen;
+
+	(void)state;
+	assert_int_equal(strlen(txt), 2 + '+');
+	assert_rc(b64_decode(txt, strlen(txt), B64_WS, &want, &wlen, &e),
+	    BRSKI_OK, &e);
+	assert_rc(est_body_decode((const uint8_t *)txt, strlen(txt), &out,
+	    &len, &e), BRSKI_OK, &e);
+	assert_int_equal(len, wlen);
+	assert_memory_equal(out, want, len);
+	free(out);
+	free(want);
+}
+
 static void
 test_est_body_rejects_garbage(void **state)
 {
@@ -175,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_est_csrattrs_round_trip),
 		cmocka_unit_test(test_est_csrattrs_rejects_malformed),
 		cmocka_unit_test(test_est_body_accepts_base64_lines_and_der),
+		cmocka_unit_test(test_est_body_prefers_base64_to_der),
 		cmocka_unit_test(test_est_body_rejects_garbage),
 		cmocka_unit_test(test_est_serverkeygen_body_has_both_parts),
 	};

@@ -64,6 +64,17 @@ test_rfc3339_rejects_bad_dates(void **state)
 	bad("+2016-10-07T19:31:42Z");
 }
 
+/* found by fuzzing: the offset moved these out of the 4-digit years */
+static void
+test_rfc3339_rejects_offset_out_of_range(void **state)
+{
+	(void)state;
+	bad("9999-12-31T23:59:59.9644-04:00");	/* year 10000 in UTC */
+	bad("1970-01-01T00:00:00+01:00");	/* 1969 in UTC */
+	ok("1970-01-01T00:00:00-01:00", 3600);
+	ok("9999-12-31T23:59:59+00:01", 253402300739LL);
+}
+
 static void
 test_rfc3339_format(void **state)
 {
@@ -80,6 +91,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc3339_parses_rfc_examples),
 		cmocka_unit_test(test_rfc3339_rejects_bad_dates),
+		cmocka_unit_test(test_rfc3339_rejects_offset_out_of_range),
 		cmocka_unit_test(test_rfc3339_format),
 	};
 
