@@ -54,6 +54,8 @@ get_csrattrs(struct pledge *p, struct est_csrattrs *a)
 
 	memset(a, 0, sizeof(*a));
 	a->key_type = p->key_type;
+	if (p->coaps)	/* cBRSKI: the pledge SHOULD NOT ask /att */
+		return;
 	if (!pledge_request(p, "GET", EST_PATH_CSRATTRS, NULL, MT_CSRATTRS, NULL,
 	    0, EST_BODY_MAX, &r, &o))
 		log_warn("csrattrs: %s", o.why);
@@ -79,7 +81,10 @@ take_cert(struct pledge *p, const struct httpc_response *r,
 	size_t			i;
 	int			ok = 0;
 
-	if (est_certs_only_parse(r->body, r->body_len, &l, &e) != BRSKI_OK) {
+	/* EST-coaps may answer with the one certificate (CF 287) */
+	if (r->content_type != NULL && strcmp(r->content_type, MT_PKIX_CERT) ==
+	    0 ? x509_list_add_der(&l, r->body, r->body_len, &e) != BRSKI_OK :
+	    est_certs_only_parse(r->body, r->body_len, &l, &e) != BRSKI_OK) {
 		pledge_fail(o, BRSKI_EXIT_ENROLL, "enrollment answer: %s", e.msg);
 		goto out;
 	}
@@ -146,16 +151,19 @@ pledge_est_enroll(struct pledge *p, int reenroll,
 	cr.cn = reenroll ? current->cn : p->idevid_chain.v[0]->serial_number;
 	cr.serial_number = reenroll ? current->serial_number :
 	    p->idevid_chain.v[0]->serial_number;
+	/* EST-coaps carries DER, EST over HTTPS base64 (RFC 8951) */
 	if (key_generate(a.key_type, &p->ldevid_key, &e) != BRSKI_OK ||
 	    csr_create(&cr, p->ldevid_key, &csr, &len, &e) != BRSKI_OK ||
-	    est_body_encode(csr, len, &body, &blen, &e) != BRSKI_OK) {
+	    (!p->coaps && est_body_encode(csr, len, &body, &blen, &e) !=
+	    BRSKI_OK)) {
 		pledge_fail(o, BRSKI_EXIT_INTERNAL, "CSR: %s", e.msg);
 		goto out;
 	}
 	log_info("new %s key made on the device; sending the CSR to %s",
 	    key_type_name(a.key_type), path);
-	if (!pledge_request(p, "POST", path, MT_PKCS10, MT_PKCS7, (uint8_t *)body,
-	    blen, EST_BODY_MAX, &r, o))
+	if (!pledge_request(p, "POST", path, MT_PKCS10, p->coaps ? MT_PKIX_CERT :
+	    MT_PKCS7, p->coaps ? csr : (uint8_t *)body, p->coaps ? len : blen,
+	    EST_BODY_MAX, &r, o))
 		goto out;
 	if (r->status != 200) {
 		pledge_fail(o, BRSKI_EXIT_ENROLL, "%s refused: %d %.*s", path,
