@@ -79,6 +79,7 @@ wait_port() {
 MASA="$top_builddir/masa/brski-masa"
 REGISTRAR="$top_builddir/registrar/brski-registrar"
 PLEDGE="$top_builddir/pledge/brski-pledge"
+JOINPROXY="$top_builddir/registrar/brski-join-proxy"
 
 now3339() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 der_b64() { "$OPENSSL" x509 -in "$1" -outform DER | base64 -w0; }

@@ -176,6 +176,53 @@ grep -q "voucher rejected: voucher signature" "$T/p5.log" || fail "no reason: $(
 logged "device 0004 reports voucher FAILURE \(voucher rejected\)" "no /vs failure"
 ok "pledge with another MASA's anchor refuses the COSE voucher: exit 4, /vs failure reported, no state"
 
+# --- through the stateful join proxy ---
+"$CERTS" idevid "$P" 0005 0006 >/dev/null
+"$MASA" --database "$T/m.db" ctl add 0005 0006 >/dev/null
+DPORT=$(free_udp_port)
+start_daemon jp "$JOINPROXY" -d --registrar 127.0.0.1 --registrar-port "$CPORT" \
+    --listen 127.0.0.1 --port 0 --discovery-port "$DPORT" --any-source
+JPORT=$PORT
+out=$(coap - -m get "coap://127.0.0.1:$DPORT/.well-known/core?brski-jp=*")
+[ "$out" = "<>;brski-jp=$JPORT" ] || fail "join proxy discovery: $out"
+ok "coap-client: join proxy discovery answers <>;brski-jp=$JPORT"
+RURL=coaps://127.0.0.1:$JPORT expect_ok "pledge 0005 enrolls through the join proxy" \
+    pledge 0005 --state-dir "$T/st-jp"
+expect_ok "its LDevID verifies against the domain CA" \
+    "$OPENSSL" verify -CAfile "$P/domain-ca.pem" "$T/st-jp/current/ldevid.pem"
+pp=$(sed -n 's/.*new pledge 127\.0\.0\.1:\([0-9]*\) relayed.*/\1/p' "$T/jp.log" | head -1)
+rp=$(sed -n 's/.*CoAP rv: voucher sent to 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/registrar.log" | tail -1)
+[ -n "$pp" ] && [ -n "$rp" ] && [ "$pp" != "$rp" ] ||
+    fail "the registrar should see the proxy's port, not the pledge's ($pp / $rp)"
+ok "registrar saw the proxy's per-pledge port $rp, not the pledge's $pp"
+stop_daemon jp
+# limits: one mapping per pledge address, 5 s idle (the refused client
+# gives up after 2 s, before the first mapping idles out)
+start_daemon jp1 "$JOINPROXY" -d --registrar 127.0.0.1 --registrar-port "$CPORT" \
+    --listen 127.0.0.1 --port 0 --discovery-port 0 --any-source \
+    --max-per-pledge 1 --idle-timeout 5
+J1=coaps://127.0.0.1:$PORT
+out=$(coap 0006 -m get -A 287 -o "$T/ca1.der" "$J1/.well-known/est/crts")
+[ -s "$T/ca1.der" ] || fail "crts through the join proxy: $out"
+out=$(coap 0006 -B 2 -m get -A 287 -o "$T/ca2.der" "$J1/.well-known/est/crts")
+[ ! -s "$T/ca2.der" ] || fail "a second mapping for the same pledge address got through"
+grep -q "dropped: this pledge address has its limit of mappings" "$T/jp1.log" ||
+    fail "join proxy: no log of the per-pledge limit"
+ok "a second simultaneous mapping from one pledge address is dropped (limit 1), logged"
+sleep 6
+out=$(coap 0006 -m get -A 287 -o "$T/ca3.der" "$J1/.well-known/est/crts")
+[ -s "$T/ca3.der" ] || fail "after the idle timeout: $out"
+grep -q "released (idle)" "$T/jp1.log" || fail "join proxy: no idle release"
+ok "after 5 s idle the mapping is released and the pledge is relayed again"
+stop_daemon jp1
+start_daemon jp2 "$JOINPROXY" -d --registrar 127.0.0.1 --registrar-port "$CPORT" \
+    --listen 127.0.0.1 --port 0 --discovery-port 0
+out=$(coap 0006 -B 2 -m get -A 287 -o "$T/ca4.der" "coaps://127.0.0.1:$PORT/.well-known/est/crts")
+[ ! -s "$T/ca4.der" ] || fail "a non-link-local pledge was relayed without any-source"
+grep -q "not an IPv6 link-local pledge" "$T/jp2.log" || fail "jp2: no log line"
+ok "without any-source, a pledge that is not IPv6 link-local is dropped, logged"
+stop_daemon jp2
+
 # --- an operator has to approve: 5.03 + Max-Age, then the voucher ---
 CPORT2=$(free_udp_port)
 start_daemon manual "$REGISTRAR" -d --port 0 --database "$T/r2.db" \
