@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The three-party demo on loopback: installs what Debian packages are
 # missing, builds, mints a PKI with brski-certs, starts brski-masa and
-# brski-registrar, enrolls brski-pledge, checks the result with openssl,
+# brski-registrar, enrolls brski-pledge over HTTPS (CMS vouchers), then a
+# constrained pledge over CoAPS through brski-join-proxy (COSE vouchers,
+# EST-coaps), checks the results with openssl and python3-cryptography,
 # and leaves every artifact in one directory (default demo-out/).
 #
 # usage: ./demo.sh [--serve] [OUTDIR]
 #   --serve  keep the MASA and the registrar running after the enrollment
-#            and print ready-to-paste curl/openssl examples; Ctrl-C stops.
+#            (and the join proxy) and print ready-to-paste curl, openssl
+#            and coap-client examples; Ctrl-C or SIGTERM stops them.
 set -eu
 cd "$(dirname "$0")"
 TOP=$(pwd)
@@ -37,7 +40,10 @@ if [ ! -f build/Makefile ]; then
 fi
 make -C build -j"$(nproc)" >build/make.log 2>&1 || die "make (see build/make.log)"
 B=$TOP/build
-echo "built brski-certs, brski-masa, brski-registrar, brski-pledge"
+echo "built brski-certs, brski-masa, brski-registrar, brski-pledge, brski-join-proxy"
+udp_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -70,8 +76,10 @@ P=$OUT/pki
 step "1. brski-certs mints the demo PKI into $P"
 "$B/certs/brski-certs" init "$P"
 
-step "2. the manufacturer's MASA knows device 0001 and starts"
-"$B/masa/brski-masa" --database "$OUT/masa.db" ctl add 0001
+"$B/certs/brski-certs" idevid "$P" 0002 >/dev/null
+
+step "2. the manufacturer's MASA knows devices 0001 and 0002 and starts"
+"$B/masa/brski-masa" --database "$OUT/masa.db" ctl add 0001 0002
 start masa "$B/masa/brski-masa" -d --port 0 --database "$OUT/masa.db" \
     --tls-cert "$P/masa-tls-chain.pem" --tls-key "$P/masa-tls.key" \
     --signer-cert "$P/masa-signer-chain.pem" --signer-key "$P/masa-signer.key" \
@@ -79,8 +87,10 @@ start masa "$B/masa/brski-masa" -d --port 0 --database "$OUT/masa.db" \
 MASA_PORT=$PORT
 echo "MASA on https://localhost:$MASA_PORT (log: $OUT/masa.log)"
 
-step "3. the operator's registrar starts (domain CA, EST, BRSKI)"
+step "3. the operator's registrar starts (domain CA; BRSKI + EST over HTTPS, cBRSKI + EST-coaps over CoAPS)"
+COAPS_PORT=$(udp_port)
 start registrar "$B/registrar/brski-registrar" -d --port 0 \
+    --coaps-port "$COAPS_PORT" --coaps-listen 127.0.0.1 \
     --database "$OUT/registrar.db" \
     --tls-cert "$P/registrar-tls-chain.pem" --tls-key "$P/registrar-tls.key" \
     --ra-cert "$P/registrar-ra-chain.pem" --ra-key "$P/registrar-ra.key" \
@@ -88,7 +98,7 @@ start registrar "$B/registrar/brski-registrar" -d --port 0 \
     --manufacturer-ca "$P/vendor-ca.pem" --masa-ca "$P/masa-ca.pem" \
     --masa-url "https://localhost:$MASA_PORT"
 REG_PORT=$PORT
-echo "registrar on https://localhost:$REG_PORT (log: $OUT/registrar.log)"
+echo "registrar on https://localhost:$REG_PORT and coaps://127.0.0.1:$COAPS_PORT (log: $OUT/registrar.log)"
 
 step "4. the pledge (IDevID 0001) enrolls"
 BRSKI_LOG_STDERR=1 "$B/pledge/brski-pledge" -d \
@@ -98,7 +108,28 @@ BRSKI_LOG_STDERR=1 "$B/pledge/brski-pledge" -d \
     2>"$OUT/pledge.log" || { cat "$OUT/pledge.log"; die "the pledge failed"; }
 sed 's/^[^ ]* [^ ]* info: /    /' "$OUT/pledge.log"
 
-step "5. artifacts, checked with openssl"
+step "5. the join proxy starts next to the constrained pledges"
+DISC_PORT=$(udp_port)
+# any-source: on loopback there is no IPv6 link-local pledge
+start join-proxy "$B/registrar/brski-join-proxy" -d --registrar 127.0.0.1 \
+    --registrar-port "$COAPS_PORT" --listen 127.0.0.1 --port 0 \
+    --discovery-port "$DISC_PORT" --any-source
+JP_PORT=$PORT
+echo "join proxy on coaps://127.0.0.1:$JP_PORT (log: $OUT/join-proxy.log)"
+if command -v coap-client-openssl >/dev/null; then
+	echo "CoAP discovery (coap-client-openssl): $(timeout 10 coap-client-openssl -B 5 -m get \
+	    "coap://127.0.0.1:$DISC_PORT/.well-known/core?brski-jp=*")"
+fi
+
+step "6. a constrained pledge (IDevID 0002) enrolls over CoAPS through the join proxy"
+BRSKI_LOG_STDERR=1 "$B/pledge/brski-pledge" -d \
+    --registrar "coaps://127.0.0.1:$JP_PORT" \
+    --idevid-cert "$P/idevid-0002-chain.pem" --idevid-key "$P/idevid-0002.key" \
+    --masa-ca "$P/masa-signer.pem" --state-dir "$OUT/pledge-coaps-state" \
+    2>"$OUT/pledge-coaps.log" || { cat "$OUT/pledge-coaps.log"; die "the constrained pledge failed"; }
+sed 's/^[^ ]* [^ ]* info: /    /' "$OUT/pledge-coaps.log"
+
+step "7. artifacts, checked with openssl and python3-cryptography"
 S=$OUT/pledge-state/current
 cp "$S/pledge-voucher-request.cms" "$S/voucher.cms" "$S/ldevid.pem" "$OUT/"
 cp "$P/masa-ca.pem" "$P/domain-ca.pem" "$OUT/"
@@ -120,6 +151,38 @@ echo "pledge-voucher-request.cms verifies with the manufacturer CA"
 openssl verify -CAfile "$OUT/domain-ca.pem" "$OUT/ldevid.pem" ||
     die "LDevID does not verify"
 openssl x509 -in "$OUT/ldevid.pem" -noout -subject -enddate | sed 's/^/    /'
+C=$OUT/pledge-coaps-state/current
+cp "$C/pledge-voucher-request.cose" "$C/voucher.cose" "$OUT/"
+cp "$C/ldevid.pem" "$OUT/ldevid-coaps.pem"
+cp "$P/masa-signer.pem" "$OUT/"
+"$B/registrar/brski-registrar" --database "$OUT/registrar.db" ctl export 0002 \
+    rvr "$OUT/registrar-voucher-request.cose"
+openssl verify -CAfile "$OUT/domain-ca.pem" "$OUT/ldevid-coaps.pem" ||
+    die "the constrained pledge's LDevID does not verify"
+/usr/bin/python3 - "$OUT/voucher.cose" "$OUT/masa-signer.pem" >"$OUT/voucher-cose.txt" <<'PYEOF' ||
+import sys, cbor2
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+msg = cbor2.loads(open(sys.argv[1], "rb").read())
+prot, unprot, payload, sig = msg.value
+key = x509.load_pem_x509_certificate(open(sys.argv[2], "rb").read()).public_key()
+n = len(sig) // 2
+key.verify(encode_dss_signature(int.from_bytes(sig[:n], "big"), int.from_bytes(sig[n:], "big")),
+           cbor2.dumps(["Signature1", prot, b"", payload]), ec.ECDSA(hashes.SHA256()))
+names = {1: "assertion", 2: "created-on", 3: "domain-cert-revocation-checks",
+         4: "expires-on", 5: "idevid-issuer", 7: "nonce", 8: "pinned-domain-cert",
+         11: "serial-number"}
+v = cbor2.loads(payload)[2451]
+print("COSE_Sign1 tag %d, protected %s, voucher (SID 2451):" % (msg.tag, cbor2.loads(prot)))
+for k in sorted(v):
+    x = v[k]
+    print("  %s: %s" % (names.get(k, k), x.hex()[:40] + "..." if isinstance(x, bytes) else x))
+PYEOF
+    die "voucher.cose does not verify with masa-signer.pem (python3-cryptography)"
+echo "voucher.cose verifies with masa-signer.pem (python3-cbor2 + python3-cryptography):"
+sed 's/^/    /' "$OUT/voucher-cose.txt"
 
 cat >"$OUT/index.txt" <<EOF
 BRSKI demo, $(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -134,7 +197,14 @@ idevid.pem                     the pledge's IDevID (serialNumber 0001, MASA URL 
 ldevid.pem                     the pledge's new LDevID
 pledge-state/                  the pledge's state directory (current -> generation)
 pki/                           everything brski-certs made (see pki/index.txt)
-masa.log registrar.log pledge.log   the three programs' logs
+pledge-voucher-request.cose    the constrained pledge's voucher-request (COSE_Sign1 + CBOR, IDevID 0002)
+registrar-voucher-request.cose the registrar's COSE voucher-request to the MASA
+voucher.cose                   the MASA's COSE voucher (as the pledge got it: x5bag stripped)
+voucher-cose.txt               its content, decoded by python3-cbor2
+masa-signer.pem                the constrained pledge's anchor: the MASA signer's certificate
+ldevid-coaps.pem               the constrained pledge's LDevID (EST-coaps)
+pledge-coaps-state/            its state directory
+masa.log registrar.log pledge.log pledge-coaps.log join-proxy.log   the programs' logs
 masa.db registrar.db           the daemons' SQLite state
 
 Check them yourself:
@@ -144,13 +214,14 @@ EOF
 echo "all artifacts are in $OUT (see $OUT/index.txt)"
 
 if [ $SERVE = 0 ]; then
-	step "6. stopping the daemons"
+	step "8. stopping the daemons"
 	exit 0
 fi
 R="https://localhost:$REG_PORT"
 cat <<EOF
 
-==> serving: MASA https://localhost:$MASA_PORT  registrar $R
+==> serving: MASA https://localhost:$MASA_PORT  registrar $R and coaps://127.0.0.1:$COAPS_PORT
+    join proxy coaps://127.0.0.1:$JP_PORT (discovery coap://127.0.0.1:$DISC_PORT)
 Trust anchors and credentials are in $P (see $P/index.txt).  Try:
 
   # EST: the domain CA certificates
@@ -160,9 +231,17 @@ Trust anchors and credentials are in $P (see $P/index.txt).  Try:
   $B/certs/brski-certs idevid $P 0002 && $B/masa/brski-masa --database $OUT/masa.db ctl add 0002
   $B/pledge/brski-pledge -d --registrar $R --idevid-cert $P/idevid-0002-chain.pem --idevid-key $P/idevid-0002.key --masa-ca $P/masa-ca.pem --state-dir /tmp/pledge-0002
 
+  # CoAPS: what the registrar offers, and the domain CA over EST-coaps (DER, CF 287)
+  coap-client-openssl -m get coaps://127.0.0.1:$COAPS_PORT/.well-known/core -c $P/idevid-0002.pem -j $P/idevid-0002.key
+  coap-client-openssl -m get -A 287 -o /tmp/ca.der coaps://127.0.0.1:$COAPS_PORT/.well-known/est/crts && openssl x509 -inform DER -in /tmp/ca.der -noout -subject
+
+  # a third pledge, constrained, through the join proxy
+  $B/certs/brski-certs idevid $P 0003 && $B/masa/brski-masa --database $OUT/masa.db ctl add 0003
+  $B/pledge/brski-pledge -d --registrar coaps://127.0.0.1:$JP_PORT --idevid-cert $P/idevid-0003-chain.pem --idevid-key $P/idevid-0003.key --masa-ca $P/masa-signer.pem --state-dir /tmp/pledge-0003
+
   # what the registrar knows
   $B/registrar/brski-registrar --database $OUT/registrar.db ctl list
 
-Ctrl-C stops both.
+Ctrl-C stops them.
 EOF
 while :; do sleep 3600 & wait $! || break; done
