@@ -21,6 +21,7 @@
 #include "brski.h"
 #include "coap_internal.h"
 #include "log.h"
+#include "rand.h"
 #include "telemetry.h"
 #include "voucher_flow.h"
 
@@ -46,6 +47,7 @@ rv_work(void *arg)
 {
 	struct rv_job	*j = arg;
 
+	(void)rand_rng();	/* frees this thread's wolfSSL caches at exit */
 	vflow_run(j->cs->r, j->body, j->len, 1, &j->peer, j->addr, &j->f);
 	pthread_mutex_lock(&j->cs->jobs_mtx);
 	j->done = 1;
