@@ -257,7 +257,7 @@ pledge_coaps_connect(struct pledge *p, const struct x509_list *chain,
 	coap_dtls_pki_t		 pki;
 	coap_address_t		 dst;
 	struct coaps_client	*c;
-	size_t			 n, i;
+	size_t			 n;
 	int			 ok = 0;
 
 	pledge_coaps_close(p);
@@ -306,17 +306,8 @@ pledge_coaps_connect(struct pledge *p, const struct x509_list *chain,
 		goto out;
 	}
 	n = coap_dtls_peer(p->coap->s, b, COAP_DTLS_CHAIN_MAX);
-	for (i = 0; i < n; i++)
-		if (x509_list_add_der(&p->registrar_chain, b[i].data, b[i].len,
-		    &e) != BRSKI_OK) {
-			pledge_fail(o, BRSKI_EXIT_VOUCHER, "registrar certificate "
-			    "%zu: %s", i, e.msg);
-			goto out;
-		}
-	if (p->registrar_chain.n == 0) {
-		pledge_fail(o, BRSKI_EXIT_VOUCHER, "registrar sent no certificate");
+	if (!pledge_take_chain(p, b, n, o))
 		goto out;
-	}
 	/* libcoap accepted it provisionally; with anchors, we decide now */
 	if (anchors != NULL && x509_verify(p->registrar_chain.v[0],
 	    &p->registrar_chain, anchors, time(NULL), NULL, &e) != BRSKI_OK) {

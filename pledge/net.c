@@ -55,6 +55,26 @@ net_exit(enum brski_rc rc)
 	    BRSKI_EXIT_NETWORK;
 }
 
+/* Keep the registrar's chain as (D)TLS presented it, leaf first. */
+int
+pledge_take_chain(struct pledge *p, const struct bytes *b, size_t n,
+    struct outcome *o)
+{
+	struct brski_err	e = { 0 };
+	size_t			i;
+
+	x509_list_free(&p->registrar_chain);
+	for (i = 0; i < n; i++)
+		if (x509_list_add_der(&p->registrar_chain, b[i].data, b[i].len,
+		    &e) != BRSKI_OK)
+			return pledge_fail(o, BRSKI_EXIT_VOUCHER, "registrar "
+			    "certificate %zu: %s", i, e.msg);
+	if (p->registrar_chain.n == 0)
+		return pledge_fail(o, BRSKI_EXIT_VOUCHER, "registrar sent no "
+		    "certificate");
+	return 1;
+}
+
 /*
  * Open a TLS connection to the registrar presenting chain/key.  With
  * anchors NULL the registrar is accepted provisionally (RFC 8995 5.1)
@@ -70,7 +90,7 @@ pledge_connect(struct pledge *p, const struct x509_list *chain,
 	struct httpc_opts	 opts;
 	struct bytes		*cb = NULL, *ab = NULL;
 	const struct bytes	*peer;
-	size_t			 n, i;
+	size_t			 n;
 	int			 ok = 0;
 
 	if (p->coaps)
@@ -101,17 +121,8 @@ pledge_connect(struct pledge *p, const struct x509_list *chain,
 		goto out;
 	}
 	peer = httpc_peer_chain(p->conn, &n);
-	for (i = 0; i < n; i++)
-		if (x509_list_add_der(&p->registrar_chain, peer[i].data,
-		    peer[i].len, &e) != BRSKI_OK) {
-			pledge_fail(o, BRSKI_EXIT_VOUCHER, "registrar certificate "
-			    "%zu: %s", i, e.msg);
-			goto out;
-		}
-	if (p->registrar_chain.n == 0) {
-		pledge_fail(o, BRSKI_EXIT_VOUCHER, "registrar sent no certificate");
+	if (!pledge_take_chain(p, peer, n, o))
 		goto out;
-	}
 	log_info("connected to %s:%u (%s), registrar \"%s\"", p->url.host,
 	    p->url.port, httpc_tls_version(p->conn),
 	    p->registrar_chain.v[0]->subject);

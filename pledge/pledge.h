@@ -53,6 +53,8 @@ int	pledge_fail(struct outcome *, enum brski_exit, const char *, ...)
 int	pledge_connect(struct pledge *, const struct x509_list *,
 	    const struct brski_key *, const struct x509_list *,
 	    struct outcome *);
+int	pledge_take_chain(struct pledge *, const struct bytes *, size_t,
+	    struct outcome *);
 int	pledge_request(struct pledge *, const char *, const char *,
 	    const char *, const char *, const uint8_t *, size_t, size_t,
 	    struct httpc_response **, struct outcome *);
