@@ -229,8 +229,13 @@ expect_delta "$T/r2" "$T/r3" 'brski_requests_total{endpoint="other",code="404"}'
 ok "60 random 404 paths: all under endpoint=\"other\", no new label values"
 
 # --- /metrics access control ---
+set +e
 got=$(curl -sS -o "$T/deny.txt" -w '%{http_code}' --max-time 10 --cacert "$RCA" \
-    --interface 127.0.0.2 "$RURL/metrics") || skip "cannot use 127.0.0.2 as a source address"
+    --interface 127.0.0.2 "$RURL/metrics")
+rc=$?
+set -e
+[ $rc = 45 ] && skip "cannot use 127.0.0.2 as a source address"
+[ $rc = 0 ] || fail "curl from 127.0.0.2: exit $rc"
 [ "$got" = 403 ] || fail "/metrics from 127.0.0.2 (metrics-allow 127.0.0.1): $got"
 grep -q "brski_requests_total" "$T/deny.txt" && fail "403 body carries metrics"
 grep -q "/metrics refused to 127.0.0.2" "$T/registrar.log" || fail "no log line for the refusal"
