@@ -125,6 +125,7 @@ serve(struct masa *m, const struct conf *c, struct monitor *mon)
 		{ "POST", BRSKI_PATH_REQUESTVOUCHER, masa_on_requestvoucher, m },
 		{ "POST", BRSKI_PATH_REQUESTAUDITLOG, masa_on_requestauditlog, m },
 		{ "GET", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
+		{ "HEAD", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
 		{ "GET", MONITOR_PATH_METRICS, monitor_on_metrics, mon },
 	};
 	struct httpd_conf	 hc;

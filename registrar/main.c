@@ -203,6 +203,7 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 		{ "POST", EST_PATH_SIMPLEREENROLL, reg_count_simplereenroll, r },
 		{ "POST", EST_PATH_SERVERKEYGEN, reg_count_serverkeygen, r },
 		{ "GET", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
+		{ "HEAD", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
 		{ "GET", MONITOR_PATH_METRICS, monitor_on_metrics, mon },
 	};
 	struct httpd_conf	 hc;
