@@ -180,6 +180,7 @@ health_json(const struct health_report *r, char **out, size_t *len,
 	return BRSKI_OK;
 }
 
+/* Start with no previous report (the first one logs its failures). */
 void
 health_state_init(struct health_state *s)
 {
@@ -187,6 +188,7 @@ health_state_init(struct health_state *s)
 	pthread_mutex_init(&s->lock, NULL);
 }
 
+/* Release the state's mutex; no probe may be running. */
 void
 health_state_free(struct health_state *s)
 {

@@ -128,6 +128,7 @@ monitor_init(struct monitor *m, const char *name, const struct conf *c,
 	return BRSKI_OK;
 }
 
+/* Undo monitor_init(); safe on a monitor that was never set up. */
 void
 monitor_free(struct monitor *m)
 {
