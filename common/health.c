@@ -120,8 +120,8 @@ health_key(struct health_report *r, const char *name,
 			    certs[i] && certs[i]->cn ? certs[i]->cn : "?", why);
 			return;
 		}
-	health_add(r, name, 1, "%zu key%s sign and verify", n, n == 1 ? "" :
-	    "s");
+	health_add(r, name, 1, "%zu key%s", n, n == 1 ? " signs and verifies" :
+	    "s sign and verify");
 }
 
 /* 1 when every check passed. */
