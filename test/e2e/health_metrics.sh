@@ -276,11 +276,20 @@ healthz masa2 "https://127.0.0.1:$PORT" "$Q/masa-ca.pem" 503
 checkjson "$T/masa2.json" fail "tls-cert signer-cert" || fail "short MASA: JSON"
 grep -Eq 'in (9|10) days \(health-expiry-warn is 30 days\)' "$T/masa2.json" ||
     { cat "$T/masa2.json"; fail "short MASA: detail"; }
+MURL2=https://127.0.0.1:$PORT
+mv "$T/m2.db" "$T/m2.db.away"	# the MASA's store probe (ops->ping) too
+healthz masa3 "$MURL2" "$Q/masa-ca.pem" 503
+checkjson "$T/masa3.json" fail "database tls-cert signer-cert" || fail "MASA moved database: JSON"
+mv "$T/m2.db.away" "$T/m2.db"
 start_daemon reg6 "$REGISTRAR" -d --port 0 --database "$T/r6.db" \
     --tls-cert "$Q/registrar-tls-chain.pem" --tls-key "$Q/registrar-tls.key" \
     --ra-cert "$Q/registrar-ra-chain.pem" --ra-key "$Q/registrar-ra.key" \
     --domain-ca-cert "$Q/domain-ca.pem" --domain-ca-key "$Q/domain-ca.key" \
-    --manufacturer-ca "$Q/vendor-ca.pem" --masa-ca "$Q/masa-ca.pem"
+    --manufacturer-ca "$Q/vendor-ca.pem" --masa-ca "$Q/masa-ca.pem" \
+    --metrics-allow none
+got=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+    --cacert "$Q/domain-ca.pem" "https://127.0.0.1:$PORT/metrics")
+[ "$got" = 403 ] || fail "/metrics with metrics-allow none: $got"
 healthz reg6 "https://127.0.0.1:$PORT" "$Q/domain-ca.pem" 503
 checkjson "$T/reg6.json" fail "tls-cert ra-cert" || fail "short registrar: JSON"
 start_daemon reg7 "$REGISTRAR" -d --port 0 --database "$T/r7.db" \
@@ -291,6 +300,7 @@ start_daemon reg7 "$REGISTRAR" -d --port 0 --database "$T/r7.db" \
     --health-expiry-warn 5d
 healthz reg7 "https://127.0.0.1:$PORT" "$Q/domain-ca.pem" 200
 ok "10-day certificates: 503 naming tls-cert and ra-cert/signer-cert; 200 with a 5-day window"
+ok "MASA database moved: 503 naming database; metrics-allow none: 403 even on loopback"
 
 stop_daemon reg7
 stop_daemon reg6
