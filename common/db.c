@@ -142,6 +142,46 @@ db_integrity_check(sqlite3 *db, struct brski_err *e)
 	return rc;
 }
 
+/*
+ * A health probe: the file is still where it was opened (not moved or
+ * deleted, which would leave the daemon writing to a file nobody will
+ * find after a restart), and a read transaction completes within
+ * DB_PING_TIMEOUT_MS (a lock held elsewhere makes it BRSKI_EDB).  The
+ * caller serialises use of the connection, as for every other call.
+ * Messages carry no path: /healthz shows them to anyone who asks.
+ */
+enum brski_rc
+db_ping(sqlite3 *db, struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 moved = 0, r;
+	enum brski_rc	 rc = BRSKI_OK;
+
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) ==
+	    SQLITE_OK && moved)
+		return brski_fail(e, BRSKI_EDB, "database file was moved or "
+		    "deleted while open: put it back or restart the daemon");
+	sqlite3_busy_timeout(db, DB_PING_TIMEOUT_MS);
+	if ((rc = db_exec(db, "BEGIN", e)) != BRSKI_OK)
+		goto out;
+	if ((rc = db_prepare(db, "SELECT count(*) FROM sqlite_master", &st,
+	    e)) != BRSKI_OK)
+		goto out;
+	if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = brski_fail(e, BRSKI_EDB, "database: read: %s (%d)",
+		    sqlite3_errmsg(db), r);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = db_commit(db, e);
+out:
+	sqlite3_finalize(st);
+	db_rollback(db);
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	return rc;
+}
+
 void
 db_close(sqlite3 *db)
 {

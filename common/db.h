@@ -12,6 +12,7 @@
 #include "err.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
+#define DB_PING_TIMEOUT_MS 1000	/* health probes expect a quick answer */
 
 enum brski_rc	db_open(const char *, const char *const *, int, sqlite3 **,
 		    struct brski_err *);
@@ -22,6 +23,7 @@ void		db_rollback(sqlite3 *);
 enum brski_rc	db_prepare(sqlite3 *, const char *, sqlite3_stmt **,
 		    struct brski_err *);
 enum brski_rc	db_integrity_check(sqlite3 *, struct brski_err *);
+enum brski_rc	db_ping(sqlite3 *, struct brski_err *);
 void		db_close(sqlite3 *);
 
 #endif /* BRSKI_DB_H */

@@ -27,6 +27,7 @@
 #include "fileio.h"
 #include "httpd.h"
 #include "log.h"
+#include "metrics.h"
 #include "rand.h"
 #include "secret.h"
 
@@ -79,14 +80,16 @@ free_body(void *cls)
 	free(r);
 }
 
-static long
-ms_since(const struct timespec *t0)
+static uint64_t
+us_since(const struct timespec *t0)
 {
 	struct timespec	t;
+	int64_t		us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+	us = (int64_t)(t.tv_sec - t0->tv_sec) * 1000000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000;
+	return us > 0 ? (uint64_t)us : 0;
 }
 
 static void
@@ -209,6 +212,7 @@ dispatch(struct httpd *h, struct MHD_Connection *c, const char *method,
 	enum MHD_Result			 ret;
 	char				 allow[128];
 	const char			*who;
+	uint64_t			 us;
 
 	/* registers this thread's crypto cleanup at its exit (rand.c) */
 	(void)rand_rng();
@@ -239,9 +243,12 @@ dispatch(struct httpd *h, struct MHD_Connection *c, const char *method,
 	if (rs.status == 0)
 		httpd_reply_text(&rs, 500, "internal error\n");
 	who = rq.peer.n > 0 ? rq.peer.v[0]->subject : "-";
-	log_info("%s: %s %s %s -> %d (in %zu, out %zu bytes, %ld ms) client "
+	us = us_since(&st->start);
+	log_info("%s: %s %s %s -> %d (in %zu, out %zu bytes, %llu ms) client "
 	    "\"%.80s\"", h->conf.name, rq.addr, method, path, rs.status,
-	    rq.body_len, rs.body_len, ms_since(&st->start), who);
+	    rq.body_len, rs.body_len, (unsigned long long)(us / 1000), who);
+	/* paths nobody registered (a scanner's) all count as "other" */
+	metrics_request(path[0] == '/' ? path : NULL, rs.status, us);
 	ret = send_resp(c, &rs);
 	resp_clear(&rs);
 	x509_list_free(&rq.peer);
@@ -393,11 +400,17 @@ httpd_start(const struct httpd_conf *conf, struct httpd **out,
 	struct MHD_OptionItem	 o[16];
 	unsigned		 flags = MHD_USE_TLS | MHD_USE_ERROR_LOG;
 	enum brski_rc		 rc;
+	size_t			 i;
 
 	*out = NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return brski_fail(e, BRSKI_ENOMEM, "out of memory");
 	h->conf = *conf;
+	for (i = 0; i < conf->nroutes; i++)
+		if (metrics_endpoint(conf->routes[i].path) != 0)
+			log_warn("%s: %s counts as \"other\" in /metrics (more "
+			    "than %d endpoints)", conf->name,
+			    conf->routes[i].path, METRICS_ENDPOINTS_MAX);
 	if ((rc = load_pems(h, e)) != BRSKI_OK ||
 	    (rc = listen_addr(h, &flags, e)) != BRSKI_OK) {
 		httpd_free(h);

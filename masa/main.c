@@ -12,12 +12,14 @@
 #include <string.h>
 
 #include "brski.h"
+#include "checks.h"
 #include "conf.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "httpd.h"
 #include "log.h"
 #include "masa.h"
+#include "monitor.h"
 #include "service.h"
 
 #ifndef SYSCONFDIR
@@ -58,6 +60,7 @@ static const struct conf_opt opts[] = {
 	    "concurrent connections" },
 	{ "connection-timeout", CFG_INT, "30", 1, 3600,
 	    "seconds a connection may idle" },
+	MONITOR_CONF_OPTS,
 	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
@@ -116,11 +119,14 @@ teardown(struct masa *m)
 }
 
 static int
-serve(struct masa *m, const struct conf *c)
+serve(struct masa *m, const struct conf *c, struct monitor *mon)
 {
-	struct httpd_route	 routes[2] = {
+	struct httpd_route	 routes[] = {
 		{ "POST", BRSKI_PATH_REQUESTVOUCHER, masa_on_requestvoucher, m },
 		{ "POST", BRSKI_PATH_REQUESTAUDITLOG, masa_on_requestauditlog, m },
+		{ "GET", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
+		{ "HEAD", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
+		{ "GET", MONITOR_PATH_METRICS, monitor_on_metrics, mon },
 	};
 	struct httpd_conf	 hc;
 	struct httpd		*h = NULL;
@@ -138,7 +144,7 @@ serve(struct masa *m, const struct conf *c)
 	hc.timeout_s = (unsigned)conf_int(c, "connection-timeout");
 	hc.body_max = (size_t)conf_int(c, "max-body");
 	hc.routes = routes;
-	hc.nroutes = 2;
+	hc.nroutes = sizeof(routes) / sizeof(routes[0]);
 	daemon_block_signals(&set);
 	if (httpd_start(&hc, &h, &e) != BRSKI_OK)
 		return fatal(&e);
@@ -158,10 +164,14 @@ main(int argc, char **argv)
 {
 	struct conf		*c;
 	struct masa		 m;
+	struct masa_health	 mh;
+	struct monitor		 mon;
 	struct brski_err	 e = { 0 };
 	int			 first, rc;
 
 	memset(&m, 0, sizeof(m));
+	memset(&mh, 0, sizeof(mh));
+	memset(&mon, 0, sizeof(mon));
 	if ((c = conf_new(opts)) == NULL)
 		return 1;
 	switch (daemon_start(c, "brski-masa", "[ctl COMMAND ...]", DEFAULT_CONF,
@@ -181,10 +191,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "brski-masa: unexpected argument %s (see "
 		    "--help)\n", argv[first]);
 		rc = 2;
-	} else if (setup(&m, c, &e) != BRSKI_OK)
+	} else if (monitor_init(&mon, "masa", c, masa_health, &mh, &e) !=
+	    BRSKI_OK || masa_metrics_register(&e) != BRSKI_OK ||
+	    setup(&m, c, &e) != BRSKI_OK ||
+	    masa_health_init(&mh, &m, conf_str(c, "tls-cert"), &e) != BRSKI_OK)
 		rc = fatal(&e) + 2;	/* 3: start-up failed */
 	else
-		rc = serve(&m, c);
+		rc = serve(&m, c, &mon);
+	monitor_free(&mon);
+	masa_health_free(&mh);
 	teardown(&m);
 	conf_free(c);
 	return rc;

@@ -12,8 +12,10 @@
 #include <time.h>
 
 #include "brski.h"
+#include "checks.h"
 #include "httpd.h"
 #include "log.h"
+#include "metrics.h"
 #include "service.h"
 
 static void
@@ -22,6 +24,8 @@ refuse(struct httpd_req *rq, struct httpd_resp *rs, const char *what,
 {
 	int	status = brski_http_status(e->rc);
 
+	if (strcmp(what, "voucher-request") == 0)
+		masa_metrics_refused(masa_refusal_reason(e->rc));
 	log_warn("%s from %s refused (%d): %s", what, rq->addr, status, e->msg);
 	/* RFC 8995 5.6: the MASA explains itself in plain text */
 	httpd_reply_text(rs, status, "%s\n", status >= 500 ?
@@ -43,6 +47,8 @@ check_request(struct httpd_req *rq, struct httpd_resp *rs, int want_voucher,
 	if (!*cose && !httpd_content_type_is(rq, MT_VOUCHER_CMS_JSON)) {
 		log_warn("request from %s refused (415): Content-Type %.64s",
 		    rq->addr, rq->content_type ? rq->content_type : "(none)");
+		if (want_voucher)
+			masa_metrics_refused("media-type");
 		httpd_reply_text(rs, 415, "send the registrar voucher-request "
 		    "as " MT_VOUCHER_CMS_JSON " or " MT_VOUCHER_COSE "\n");
 		return 0;
@@ -51,6 +57,7 @@ check_request(struct httpd_req *rq, struct httpd_resp *rs, int want_voucher,
 	if (want_voucher && !httpd_accepts(rq, mt)) {
 		log_warn("request from %s refused (406): Accept %.64s", rq->addr,
 		    rq->accept);
+		masa_metrics_refused("not-acceptable");
 		httpd_reply_text(rs, 406, "a %s voucher-request is answered with "
 		    "a %s voucher\n", mt, mt);
 		return 0;
@@ -58,6 +65,8 @@ check_request(struct httpd_req *rq, struct httpd_resp *rs, int want_voucher,
 	if (rq->peer_unparsed) {
 		log_warn("request from %s refused (400): unparsable TLS client "
 		    "certificate", rq->addr);
+		if (want_voucher)
+			masa_metrics_refused("bad-client-cert");
 		httpd_reply_text(rs, 400, "TLS client certificate cannot be "
 		    "parsed\n");
 		return 0;
@@ -95,6 +104,7 @@ masa_on_requestvoucher(struct httpd_req *rq, struct httpd_resp *rs,
 	    r.vr->serial_number, r.domain_id,
 	    voucher_assertion_name(r.assertion),
 	    r.nonce_text ? "nonced" : "nonceless", cose ? "COSE" : "CMS");
+	metrics_inc(MASA_M_ISSUED, cose ? "cose" : "cms");
 	httpd_reply_take(rs, 200, cose ? MT_VOUCHER_COSE : MT_VOUCHER_CMS_JSON, v,
 	    vlen);
 	rvr_clear(&r);

@@ -69,6 +69,9 @@ struct masa_store_ops {
 			    struct brski_err *);
 	enum brski_rc	(*check)(struct masa_store *, struct brski_err *);
 	void		(*close)(struct masa_store *);
+	/* health probe (GET /healthz): a cheap read in a transaction;
+	 * every engine must have one, NULL reads as "unhealthy" */
+	enum brski_rc	(*ping)(struct masa_store *, struct brski_err *);
 };
 
 struct masa_store {

@@ -341,6 +341,12 @@ sq_check_locked(struct masa_store *s, struct brski_err *e)
 	return db_integrity_check(db_of(s), e);
 }
 
+static enum brski_rc
+sq_ping_locked(struct masa_store *s, struct brski_err *e)
+{
+	return db_ping(db_of(s), e);
+}
+
 /* The operations as the store exposes them: each under the mutex (the
  * list callbacks run with it held and must not call the store). */
 #define LOCKED(name, params, args)				\
@@ -370,6 +376,7 @@ LOCKED(sq_events, (struct masa_store *s, const char *serial,
 LOCKED(sq_counts, (struct masa_store *s, long *nv, long *na,
     struct brski_err *e), (s, nv, na, e))
 LOCKED(sq_check, (struct masa_store *s, struct brski_err *e), (s, e))
+LOCKED(sq_ping, (struct masa_store *s, struct brski_err *e), (s, e))
 
 static void
 sq_close(struct masa_store *s)
@@ -384,7 +391,7 @@ sq_close(struct masa_store *s)
 
 static const struct masa_store_ops sqlite_ops = {
 	sq_device_add, sq_device_get, sq_device_assign, sq_device_list,
-	sq_issue, sq_events, sq_counts, sq_check, sq_close,
+	sq_issue, sq_events, sq_counts, sq_check, sq_close, sq_ping,
 };
 
 /*

@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include "brski.h"
+#include "checks.h"
 #include "conf.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "monitor.h"
 #include "coap_service.h"
 #include "registrar.h"
 #include "secret.h"
@@ -70,6 +72,7 @@ static const struct conf_opt opts[] = {
 	    "concurrent connections" },
 	{ "connection-timeout", CFG_INT, "30", 1, 3600,
 	    "seconds a connection may idle" },
+	MONITOR_CONF_OPTS,
 	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
@@ -188,17 +191,20 @@ teardown(struct registrar *r)
 }
 
 static int
-serve(struct registrar *r, const struct conf *c)
+serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 {
 	const struct httpd_route routes[] = {
-		{ "POST", BRSKI_PATH_REQUESTVOUCHER, reg_on_requestvoucher, r },
+		{ "POST", BRSKI_PATH_REQUESTVOUCHER, reg_count_requestvoucher, r },
 		{ "POST", BRSKI_PATH_VOUCHER_STATUS, reg_on_voucher_status, r },
 		{ "POST", BRSKI_PATH_ENROLLSTATUS, reg_on_enrollstatus, r },
 		{ "GET", EST_PATH_CACERTS, est_on_cacerts, r },
 		{ "GET", EST_PATH_CSRATTRS, est_on_csrattrs, r },
-		{ "POST", EST_PATH_SIMPLEENROLL, est_on_simpleenroll, r },
-		{ "POST", EST_PATH_SIMPLEREENROLL, est_on_simplereenroll, r },
-		{ "POST", EST_PATH_SERVERKEYGEN, est_on_serverkeygen, r },
+		{ "POST", EST_PATH_SIMPLEENROLL, reg_count_simpleenroll, r },
+		{ "POST", EST_PATH_SIMPLEREENROLL, reg_count_simplereenroll, r },
+		{ "POST", EST_PATH_SERVERKEYGEN, reg_count_serverkeygen, r },
+		{ "GET", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
+		{ "HEAD", MONITOR_PATH_HEALTHZ, monitor_on_healthz, mon },
+		{ "GET", MONITOR_PATH_METRICS, monitor_on_metrics, mon },
 	};
 	struct httpd_conf	 hc;
 	struct coap_service_conf cc;
@@ -252,10 +258,12 @@ main(int argc, char **argv)
 {
 	struct conf		*c;
 	struct registrar	 r;
+	struct monitor		 mon;
 	struct brski_err	 e = { 0 };
 	int			 first, rc;
 
 	memset(&r, 0, sizeof(r));
+	memset(&mon, 0, sizeof(mon));
 	if ((c = conf_new(opts)) == NULL)
 		return 1;
 	switch (daemon_start(c, "brski-registrar", "[ctl COMMAND ...]",
@@ -275,10 +283,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "brski-registrar: unexpected argument %s (see "
 		    "--help)\n", argv[first]);
 		rc = 2;
-	} else if (setup(&r, c, &e) != BRSKI_OK)
+	} else if (monitor_init(&mon, "registrar", c, reg_health, &r, &e) !=
+	    BRSKI_OK || reg_metrics_register(&e) != BRSKI_OK ||
+	    setup(&r, c, &e) != BRSKI_OK)
 		rc = fatal(&e) + 2;	/* 3: start-up failed */
 	else
-		rc = serve(&r, c);
+		rc = serve(&r, c, &mon);
+	monitor_free(&mon);
 	teardown(&r);
 	conf_free(c);
 	return rc;

@@ -91,6 +91,7 @@ enum brski_rc	reg_cert_revoke(struct reg_store *, const char *, time_t,
 enum brski_rc	reg_report_add(struct reg_store *, const struct reg_report *,
 		    struct brski_err *);
 enum brski_rc	reg_store_check(struct reg_store *, struct brski_err *);
+enum brski_rc	reg_store_ping(struct reg_store *, struct brski_err *);
 const char	*reg_state_name(enum reg_state);
 int		 reg_state_from_name(const char *, enum reg_state *);
 

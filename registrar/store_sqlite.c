@@ -456,6 +456,12 @@ reg_store_check_locked(struct reg_store *s, struct brski_err *e)
 	return db_integrity_check(s->db, e);
 }
 
+static enum brski_rc
+reg_store_ping_locked(struct reg_store *s, struct brski_err *e)
+{
+	return db_ping(s->db, e);
+}
+
 /* The exported operations, each under the store's mutex (list callbacks
  * run with it held and must not call the store). */
 #define LOCKED(name, params, args)				\
@@ -500,3 +506,5 @@ LOCKED(reg_cert_revoke, (struct reg_store *s, const char *serial_hex,
 LOCKED(reg_report_add, (struct reg_store *s, const struct reg_report *r,
     struct brski_err *e), (s, r, e))
 LOCKED(reg_store_check, (struct reg_store *s, struct brski_err *e), (s, e))
+/* health probe: cheap read in a transaction (db_ping) */
+LOCKED(reg_store_ping, (struct reg_store *s, struct brski_err *e), (s, e))

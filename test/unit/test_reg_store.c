@@ -167,12 +167,36 @@ test_reg_devices_state_and_artifacts(void **state)
 	tu_rmdir(tmp);
 }
 
+/* The health probe: ok, then a moved file is noticed, then ok again. */
+static void
+test_reg_store_ping_notices_a_moved_file(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct reg_store	*s = NULL;
+	char			*tmp = tu_tmpdir(), *db = tu_path(tmp, "r.db");
+	char			*away = tu_path(tmp, "away.db");
+
+	(void)state;
+	assert_rc(reg_store_open(db, &s, &e), BRSKI_OK, &e);
+	assert_rc(reg_store_ping(s, &e), BRSKI_OK, &e);
+	assert_int_equal(rename(db, away), 0);
+	assert_rc(reg_store_ping(s, &e), BRSKI_EDB, &e);
+	assert_non_null(strstr(e.msg, "moved or deleted"));
+	assert_int_equal(rename(away, db), 0);
+	assert_rc(reg_store_ping(s, &e), BRSKI_OK, &e);
+	reg_store_close(s);
+	free(db);
+	free(away);
+	tu_rmdir(tmp);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reg_ca_records_every_certificate),
 		cmocka_unit_test(test_reg_devices_state_and_artifacts),
+		cmocka_unit_test(test_reg_store_ping_notices_a_moved_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
