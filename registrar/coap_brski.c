@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "brski.h"
+#include "checks.h"
 #include "coap_internal.h"
 #include "log.h"
 #include "rand.h"
@@ -49,6 +50,7 @@ rv_work(void *arg)
 
 	(void)rand_rng();	/* frees this thread's wolfSSL caches at exit */
 	vflow_run(j->cs->r, j->body, j->len, 1, &j->peer, j->addr, &j->f);
+	reg_metrics_voucher(j->f.status);
 	pthread_mutex_lock(&j->cs->jobs_mtx);
 	j->done = 1;
 	pthread_mutex_unlock(&j->cs->jobs_mtx);
@@ -99,7 +101,7 @@ static void
 rv_answer(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     coap_pdu_t *resp, coap_async_t *async)
 {
-	struct coap_service	*cs = coap_resource_get_userdata(res);
+	struct coap_service	*cs = svc_of(res);
 	struct rv_job		*j = coap_async_get_app_data(async);
 	int			 done;
 
@@ -129,7 +131,7 @@ static void
 on_rv(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     const coap_string_t *q, coap_pdu_t *resp)
 {
-	struct coap_service	*cs = coap_resource_get_userdata(res);
+	struct coap_service	*cs = svc_of(res);
 	coap_bin_const_t	 tok = coap_pdu_get_token(req);
 	coap_async_t		*async;
 	struct rv_job		*j;
@@ -258,7 +260,7 @@ static void
 report(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     coap_pdu_t *resp, const char *path, const char *kind)
 {
-	struct coap_service	*cs = coap_resource_get_userdata(res);
+	struct coap_service	*cs = svc_of(res);
 	struct brski_err	 e = { 0 };
 	struct x509_list	 peer = { 0 };
 	struct telemetry	 t;

@@ -15,8 +15,17 @@
 #include "coap_service.h"
 
 #define COAP_RV_JOBS_MAX	32	/* voucher requests waiting for MASAs */
+#define COAP_RES_MAX		12
 
 struct rv_job;
+struct coap_service;
+
+/* a resource's user data: its handler and metrics endpoint name */
+struct coap_res {
+	struct coap_service	*cs;
+	coap_method_handler_t	 h;
+	char			 endpoint[64];
+};
 
 struct coap_service {
 	struct registrar	*r;
@@ -29,7 +38,11 @@ struct coap_service {
 	pthread_mutex_t		 jobs_mtx;
 	struct rv_job		*jobs;		/* all, done or running */
 	size_t			 njobs;
+	struct coap_res		 res[COAP_RES_MAX];
+	size_t			 nres;
 };
+
+struct coap_service	*svc_of(coap_resource_t *);
 
 void		 peer_of(coap_session_t *, struct x509_list *, char *, size_t);
 int		 opt_uint(const coap_pdu_t *, uint16_t);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cbor.h>
 #include <coap3/coap.h>
@@ -25,10 +26,12 @@
 #include "brski.h"
 #include "cms.h"
 #include "coap_dtls.h"
+#include "checks.h"
 #include "coap_internal.h"
 #include "est.h"
 #include "est_logic.h"
 #include "log.h"
+#include "metrics.h"
 #include "rand.h"
 #include "secret.h"
 
@@ -194,7 +197,7 @@ static void
 on_crts(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     const coap_string_t *q, coap_pdu_t *resp)
 {
-	struct coap_service	*cs = coap_resource_get_userdata(res);
+	struct coap_service	*cs = svc_of(res);
 	int			 accept = opt_uint(req, COAP_OPTION_ACCEPT);
 	uint16_t		 cf;
 	size_t			 len;
@@ -214,7 +217,7 @@ static void
 on_att(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     const coap_string_t *q, coap_pdu_t *resp)
 {
-	struct coap_service	*cs = coap_resource_get_userdata(res);
+	struct coap_service	*cs = svc_of(res);
 	struct est_csrattrs	 a = { 0, cs->r->ca.key->type };
 	uint8_t			*der = NULL;
 	size_t			 len;
@@ -262,7 +265,7 @@ static void
 enroll(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     coap_pdu_t *resp, const char *path, int re)
 {
-	struct coap_service	*cs = coap_resource_get_userdata(res);
+	struct coap_service	*cs = svc_of(res);
 	struct x509_list	 peer = { 0 };
 	struct est_caller	 c;
 	struct est_result	 er;
@@ -280,6 +283,7 @@ enroll(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
 		est_identify(cs->r, &peer, 0, &c);
 		est_enroll(cs->r, &c, csr, len, &er);
 	}
+	reg_metrics_enroll(re ? "reenroll" : "enroll", er.status);
 	send_cert(cs, res, s, req, resp, path, &er);
 out:
 	est_result_clear(&er);
@@ -309,7 +313,7 @@ static void
 on_skg(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     const coap_string_t *q, coap_pdu_t *resp)
 {
-	struct coap_service	*cs = coap_resource_get_userdata(res);
+	struct coap_service	*cs = svc_of(res);
 	struct x509_list	 peer = { 0 }, l = { 0 };
 	struct est_caller	 c;
 	struct est_result	 er;
@@ -326,6 +330,7 @@ on_skg(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
 		goto out;
 	est_identify(cs->r, &peer, 0, &c);
 	est_serverkeygen(cs->r, &c, csr, len, &er);
+	reg_metrics_enroll("serverkeygen", er.status);
 	if (er.status != 200) {
 		send_error(cs, s, "skg", resp, er.status, er.why);
 		goto out;
@@ -368,19 +373,56 @@ libcoap_log(coap_log_t level, const char *msg)
 	    log_debug)("libcoap: %.*s", (int)strcspn(msg, "\n"), msg);
 }
 
+struct coap_service *
+svc_of(coap_resource_t *res)
+{
+	return ((struct coap_res *)coap_resource_get_userdata(res))->cs;
+}
+
+/*
+ * Every resource runs through here, to be counted (common/metrics.h)
+ * the way common/httpd.c counts HTTPS: by endpoint, status (2.04 as
+ * 204) and time in the handler.  An empty ACK (no code yet: /rv's
+ * answer comes later, separately) is counted when that answer is sent.
+ */
+static void
+dispatch(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
+    const coap_string_t *q, coap_pdu_t *resp)
+{
+	struct coap_res	*cr = coap_resource_get_userdata(res);
+	struct timespec	 t0, t1;
+	coap_pdu_code_t	 code;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr->h(res, s, req, q, resp);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((code = coap_pdu_get_code(resp)) != 0)
+		metrics_request(cr->endpoint, COAP_RESPONSE_CLASS(code) * 100 +
+		    (code & 0x1f), (uint64_t)((t1.tv_sec - t0.tv_sec) *
+		    1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000));
+}
+
 void
 res_add(struct coap_service *cs, const char *path, coap_request_t method,
     coap_method_handler_t h, const char *rt, const char *ct)
 {
 	coap_resource_t	*res;
+	struct coap_res	*cr;
 
+	if (cs->nres >= COAP_RES_MAX)
+		return;
+	cr = &cs->res[cs->nres++];
+	cr->cs = cs;
+	cr->h = h;
+	snprintf(cr->endpoint, sizeof(cr->endpoint), "coaps:/%s", path);
+	metrics_endpoint(cr->endpoint);
 	res = coap_resource_init(coap_make_str_const(path), 0);
-	coap_register_handler(res, method, h);
+	coap_register_handler(res, method, dispatch);
 	coap_add_attr(res, coap_make_str_const("rt"), coap_make_str_const(rt), 0);
 	if (ct != NULL)
 		coap_add_attr(res, coap_make_str_const("ct"),
 		    coap_make_str_const(ct), 0);
-	coap_resource_set_userdata(res, cs);
+	coap_resource_set_userdata(res, cr);
 	coap_add_resource(cs->ctx, res);
 }
 

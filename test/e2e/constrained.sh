@@ -30,6 +30,7 @@ CPORT=$(free_udp_port)
 start_daemon registrar "$REGISTRAR" -d --port 0 --database "$T/r.db" \
     --coaps-port "$CPORT" --coaps-listen 127.0.0.1 --max-body 16384 $REGOPTS
 CURL=coaps://127.0.0.1:$CPORT
+HPORT=$PORT
 
 pledge() {	# pledge SERIAL [options...]
 	s=$1; shift
@@ -101,6 +102,16 @@ logged "CoAP rv: voucher sent to 127\.0\.0\.1" "no voucher sent"
 logged "CoAP sen: issued a certificate for \"0001\"" "no certificate"
 logged "device 0001 reports enroll success" "no /es"
 ok "registrar recorded the voucher, /vs and /es (CBOR telemetry)"
+curl -sS --max-time 10 -k "https://127.0.0.1:$HPORT/metrics" >"$T/metrics" ||
+    fail "GET /metrics"
+for want in 'brski_requests_total{endpoint="coaps:/.well-known/brski/rv",code="204"} 1' \
+    'brski_requests_total{endpoint="coaps:/.well-known/est/sen",code="204"} 1' \
+    'brski_requests_total{endpoint="coaps:/.well-known/brski/es",code="204"} 1' \
+    'brski_registrar_vouchers_forwarded_total 1' \
+    'brski_registrar_enrollments_total{kind="enroll"} 1'; do
+	grep -qF "$want" "$T/metrics" || { grep coaps "$T/metrics" >&2; fail "/metrics lacks: $want"; }
+done
+ok "/metrics counts the CoAPS resources (rv, sen, es: 2.04 as 204), the voucher and the enrollment"
 old=$("$OPENSSL" x509 -in "$S/ldevid.pem" -noout -serial)
 expect_ok "reenroll over EST-coaps /sren (exit 0)" timeout 60 "$PLEDGE" -d \
     --registrar "$CURL" --state-dir "$T/state" reenroll
