@@ -133,6 +133,9 @@ stop_daemon() {
 	done
 	kill -0 "$pid" 2>/dev/null && fail "$1 ignored SIGTERM"
 	wait "$pid" || fail "$1 exited with status $?"
+	# reaped: its PID may now go to anyone (pid_max wraps fast on a busy
+	# machine), so cleanup must not send it a signal any more
+	PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
 }
 
 # post_status URL FILE OUT [curl options]: POST FILE, print the status.
