@@ -110,7 +110,7 @@ row() {
 	got=$("$@" 2>>"$T/cmd.err")
 	sleep 0.05	# the log line is written before the answer; be generous
 	line=$(tail -c +$((off + 1)) "$log" 2>/dev/null | grep -E -- "$why" | head -1 |
-	    sed 's/^[0-9T:.Z-]* [a-z-]*\[[0-9]*\] [a-z]*: //' | cut -c1-150)
+	    sed 's/^[0-9T:.Z-]* [a-z-]*\[[0-9]*\] [a-z]*: //' | cut -c1-220)
 	if [ "$got" != "$want" ]; then
 		bad "$name" "got $got, want $want"
 		tail -c +$((off + 1)) "$log" | tail -3 >&2
@@ -256,6 +256,25 @@ row "registrar: expired IDevID" 403 "$RLOG" \
     "refused \(403\): IDevID refused, not from a manufacturer on the allow list .*0009.* has expired" \
     http "$RV" "$T/pvr9.cms" $(dev "$P" 0009) $CT
 
+# hand-made PVRs: pvr_json SERIAL ASSERTION CREATED-ON OUT (signed by 0002)
+pvr_json() {
+	printf '{"ietf-voucher-request:voucher":{"assertion":"%s","nonce":"%s","serial-number":"%s","created-on":"%s","proximity-registrar-cert":"%s"}}' \
+	    "$2" "$N" "$1" "$3" "$(der_b64 "$P/registrar-tls.pem")" >"$4.json"
+	"$TOOL" cms-sign "$4.json" "$P/idevid-0002.pem" "$P/idevid-0002.key" "$4" \
+	    "$P/idevid-0002-chain.pem" >/dev/null
+}
+pvr_json 0002 proximity 2099-01-01T00:00:00Z "$T/pvr-future.cms"
+row "registrar: PVR created-on in the future" 400 "$RLOG" \
+    "refused \(400\): created-on lies in the future" \
+    http "$RV" "$T/pvr-future.cms" $(dev "$P" 0002) $CT
+pvr_json 0002 logged "$(now3339)" "$T/pvr-logged.cms"
+row "registrar: PVR asserting logged, not proximity" 401 "$RLOG" \
+    "refused \(401\): voucher-request does not assert proximity" \
+    http "$RV" "$T/pvr-logged.cms" $(dev "$P" 0002) $CT
+row "registrar: unsigned JSON as the PVR" 400 "$RLOG" \
+    "refused \(400\): voucher-request: CMS" \
+    http "$RV" "$T/pvr-logged.cms.json" $(dev "$P" 0002) $CT
+
 # ---------------------------------------------------------------- registrar: EST and status
 mkcsr "$T/k3.key" "/CN=0003/serialNumber=0003" "$T/csr3"
 PKCS10="-H Content-Type:application/pkcs10"
@@ -266,6 +285,13 @@ row "registrar: simpleenroll without any credentials" 401 "$RLOG" \
     "simpleenroll from .* refused \(401\): no credentials" \
     http "$EST/simpleenroll" "$T/csr3" --cacert "$P/domain-ca.pem" $PKCS10
 mkcsr "$T/k1.key" "/CN=0001/serialNumber=0001" "$T/csr1"
+printf 'not base64 at all!\n' >"$T/notb64"
+row "registrar: simpleenroll body that is not base64" 400 "$RLOG" \
+    "simpleenroll from .* refused \(400\)" \
+    http "$EST/simpleenroll" "$T/notb64" $(dev "$P" 0001) $PKCS10
+row "registrar: serverkeygen without any credentials" 401 "$RLOG" \
+    "serverkeygen from .* refused \(401\): no credentials" \
+    http "$EST/serverkeygen" "$T/csr3" --cacert "$P/domain-ca.pem" $PKCS10
 $PY - "$T/csr1" <<'PYEOF'
 import base64, sys
 d = bytearray(base64.b64decode(open(sys.argv[1]).read()))
@@ -351,6 +377,19 @@ $ATT flip "$T/rvr.cms" "$T/rvr-flip.cms" '"serial-number":"000'
 row "masa: RVR with one bit of its content flipped" 403 "$MLOG" \
     "refused \(403\): voucher-request: .*([Ss]ignature|digest)" \
     http "$MRV" "$T/rvr-flip.cms" $(ra "$P") $CT
+mk_rvr "$P" 0001 "$N1" "" registrar-ra "$T/rvr-nopvr.cms"
+row "masa: RVR without the pledge's PVR" 403 "$MLOG" \
+    "refused \(403\): .*no prior-signed-voucher-request" \
+    http "$MRV" "$T/rvr-nopvr.cms" $(ra "$P") $CT
+mk_rvr "$P" 0001 "" "$T/mpvr.cms" registrar-ra "$T/rvr-nononce.cms"
+row "masa: nonceless RVR (nonceless vouchers not allowed)" 403 "$MLOG" \
+    "refused \(403\): .*nonceless voucher-request refused" \
+    http "$MRV" "$T/rvr-nononce.cms" $(ra "$P") $CT
+mk_pvr "$P" 0009 idevid-0009 "$N1" "$P/registrar-tls.pem" "$T/mpvr9.cms"
+mk_rvr "$P" 0009 "$N1" "$T/mpvr9.cms" registrar-ra "$T/rvr9.cms"
+row "masa: embedded PVR signed by an expired IDevID" 403 "$MLOG" \
+    "refused \(403\): .*not signed by an IDevID of this manufacturer: .*expired" \
+    http "$MRV" "$T/rvr9.cms" $(ra "$P") $CT
 row "masa: requestvoucher without a client certificate" 403 "$MLOG" \
     "refused \(403\): .*no TLS client certificate" \
     http "$MRV" "$T/rvr.cms" --cacert "$P/masa-ca.pem" $CT
