@@ -229,9 +229,12 @@ dispatch(struct httpd *h, struct MHD_Connection *c, const char *method,
 	rq.body_len = st->body.len;
 	peer_address(c, rq.addr, sizeof(rq.addr));
 	peer_chain(c, &rq);
-	if (st->too_big)
+	if (st->too_big) {
+		log_warn("%s: %s %s %s refused (413): body over %zu bytes",
+		    h->conf.name, rq.addr, method, path, h->conf.body_max);
 		httpd_reply_text(&rs, MHD_HTTP_CONTENT_TOO_LARGE, "request body "
 		    "over %zu bytes\n", h->conf.body_max);
+	}
 	else if ((rt = route(h, method, path, allow, sizeof(allow))) != NULL)
 		rt->fn(&rq, &rs, rt->arg);
 	else if (allow[0] != '\0') {
@@ -278,6 +281,18 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*data_size != 0) {
+		/* MHD's timeout is for idle connections only: a client that
+		 * trickles a byte now and then (slowloris) would hold a
+		 * worker forever.  The whole body gets timeout_s. */
+		if (ms_since(&st->start) > (long)h->conf.timeout_s * 1000) {
+			char	addr[INET6_ADDRSTRLEN];
+
+			peer_address(c, addr, sizeof(addr));
+			log_warn("%s: %s %s %s: body still incomplete after %us "
+			    "(slow client): connection closed", h->conf.name,
+			    addr, method, url, h->conf.timeout_s);
+			return MHD_NO;
+		}
 		if (!st->too_big && buf_append(&st->body, data, *data_size,
 		    h->conf.body_max, NULL) != BRSKI_OK)
 			st->too_big = 1;	/* keep draining, answer 413 */
@@ -291,13 +306,17 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct httpd		*h = cls;
 	struct req_state	*st = *con_cls;
+	char			 addr[INET6_ADDRSTRLEN];
 
-	(void)cls;
-	(void)c;
-	(void)toe;
 	if (st == NULL)
 		return;
+	if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED) {
+		peer_address(c, addr, sizeof(addr));
+		log_warn("%s: %s: request incomplete and the connection idle "
+		    "for %us: closed", h->conf.name, addr, h->conf.timeout_s);
+	}
 	buf_free(&st->body);
 	free(st);
 	*con_cls = NULL;
@@ -369,7 +388,7 @@ options(struct httpd *h, struct MHD_OptionItem *o)
 	OPT(o[n++], MHD_OPTION_HTTPS_PRIORITIES, 0, TLS_PRIORITIES);
 	OPT(o[n++], MHD_OPTION_CONNECTION_LIMIT, h->conf.max_connections, NULL);
 	OPT(o[n++], MHD_OPTION_CONNECTION_TIMEOUT, h->conf.timeout_s, NULL);
-	OPT(o[n++], MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL);
+	OPT(o[n++], MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
 	if (h->conf.threads > 0)
 		OPT(o[n++], MHD_OPTION_THREAD_POOL_SIZE, h->conf.threads, NULL);
 	if (h->sa.ss_family != 0)

@@ -71,7 +71,7 @@ static const struct conf_opt opts[] = {
 	{ "max-connections", CFG_INT, "256", 1, 65536,
 	    "concurrent connections" },
 	{ "connection-timeout", CFG_INT, "30", 1, 3600,
-	    "seconds a connection may idle" },
+	    "seconds a connection may idle or a request body may take" },
 	MONITOR_CONF_OPTS,
 	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
 	{ NULL, 0, NULL, 0, 0, NULL }

@@ -39,9 +39,11 @@ check_idevid(const struct reg_identity *id, const struct x509_list *tls,
 	/* RFC 8995 5.3: 403, the operator may add the manufacturer */
 	if (x509_verify(tls->v[0], tls, &id->manufacturer_cas, now, NULL,
 	    &why) != BRSKI_OK)
-		return brski_fail(e, BRSKI_EPOLICY, "IDevID %s refused: not from "
-		    "a manufacturer on the allow list (manufacturer-ca): %s",
-		    x509_label(tls->v[0], lbl, sizeof(lbl)), why.msg);
+		/* why names the certificate; naming it twice cut the
+		 * reason ("has expired") off at BRSKI_ERR_MSG_MAX */
+		return brski_fail(e, BRSKI_EPOLICY, "IDevID refused, not from a "
+		    "manufacturer on the allow list (manufacturer-ca): %s",
+		    why.msg);
 	if (tls->v[0]->serial_number == NULL)
 		return brski_fail(e, BRSKI_EPOLICY, "IDevID %s has no "
 		    "serialNumber in its subject (RFC 8995 2.3.1)",

@@ -63,6 +63,9 @@ on_status(struct httpd_req *rq, struct httpd_resp *rs, struct registrar *r,
 	int			status;
 
 	if (!httpd_content_type_is(rq, MT_JSON)) {
+		log_warn("%s status from %s refused (415): Content-Type %.64s",
+		    kind, rq->addr, rq->content_type ? rq->content_type :
+		    "(none)");
 		httpd_reply_text(rs, 415, "send " MT_JSON "\n");
 		return;
 	}

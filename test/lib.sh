@@ -17,8 +17,15 @@ ok() { echo "ok: $*"; }
 # KEEP=1 keeps it for a look after a failure.
 T=$(mktemp -d /tmp/brski-test.XXXXXX)
 PIDS=""
+# is_child PID: PID is still a child of this shell.  One that ended and
+# was reaped (any $(...) reaps) leaves its number free, and on a busy
+# machine pid_max wraps within a test: signalling it blindly hit other
+# tests' shells and daemons under make -j2 check.
+is_child() {
+	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f2)" = "$$" ]
+}
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do is_child "$p" && kill "$p" 2>/dev/null || true; done
 	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
 	if [ -n "${KEEP:-}" ]; then
 		echo "kept $T"
@@ -139,6 +146,9 @@ stop_daemon() {
 	done
 	kill -0 "$pid" 2>/dev/null && fail "$1 ignored SIGTERM"
 	wait "$pid" || fail "$1 exited with status $?"
+	# reaped: its PID may now go to anyone (pid_max wraps fast on a busy
+	# machine), so cleanup must not send it a signal any more
+	PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
 }
 
 # post_status URL FILE OUT [curl options]: POST FILE, print the status.

@@ -12,7 +12,9 @@ and answers /.well-known/brski/requestvoucher according to MODE:
               $EVIL_CHAIN) by $TOOL, pinning $EVIL_PIN, for serial
               $EVIL_SERIAL (default: the PVR's), with the PVR's nonce
               ($EVIL_NONCE=copy), another one (wrong) or none (none; with
-              expires-on $EVIL_EXPIRES)
+              expires-on $EVIL_EXPIRES); with $EVIL_TAMPER set, one bit
+              of the signed JSON is flipped after signing
+  replay      200 with the voucher in file $EVIL_VOUCHER (an old one)
 voucher_status/enrollstatus get 200; cacerts serves $EVIL_CACERTS (PEM);
 simpleenroll gets $EVIL_ENROLL_STATUS (default 403).
 """
@@ -65,7 +67,11 @@ def forge(body):
                         os.environ["EVIL_SIGNER_KEY"], out,
                         os.environ.get("EVIL_CHAIN", os.environ["EVIL_SIGNER"])],
                        check=True, capture_output=True)
-        return open(out, "rb").read()
+        cms = bytearray(open(out, "rb").read())
+        if os.environ.get("EVIL_TAMPER"):
+            i = cms.find(b'"serial-number"')
+            cms[i + 1] ^= 0x01
+        return bytes(cms)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -105,6 +111,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(2)
+            elif MODE == "replay":
+                self.answer(200, open(os.environ["EVIL_VOUCHER"], "rb").read(),
+                            "application/voucher-cms+json")
             elif MODE == "refuse":
                 self.answer(403, b"not today\n")
             else:

@@ -30,8 +30,11 @@ fi
 W=$(mktemp -d /tmp/brski-httpc.XXXXXX) || exit 99
 PIDS=
 cleanup() {
+	# only our children: one that exited (-naccept 1) and was reaped
+	# left its PID free for another test's process
 	for p in $PIDS; do
-		kill "$p" 2>/dev/null
+		[ "$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null |
+		    cut -d' ' -f2)" = "$$" ] && kill "$p" 2>/dev/null
 	done
 	rm -rf "$W"
 }
