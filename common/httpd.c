@@ -284,7 +284,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		/* MHD's timeout is for idle connections only: a client that
 		 * trickles a byte now and then (slowloris) would hold a
 		 * worker forever.  The whole body gets timeout_s. */
-		if (ms_since(&st->start) > (long)h->conf.timeout_s * 1000) {
+		if (us_since(&st->start) > (uint64_t)h->conf.timeout_s * 1000000) {
 			char	addr[INET6_ADDRSTRLEN];
 
 			peer_address(c, addr, sizeof(addr));
