@@ -1101,6 +1101,21 @@ out:
 }
 
 /*
+ * Make the connection usable for the next request now: reopen it when
+ * the server closed it while idle, open it when it is not.  For callers
+ * that derive something from the session before sending (a channel
+ * binding, RFC 7030 3.5), so that it belongs to the session the request
+ * will use.  Errors as httpc_connect().
+ */
+enum brski_rc
+httpc_ready(struct httpc_conn *c, struct brski_err *e)
+{
+	if (c->ssl != NULL && conn_stale(c))
+		httpc_close(c);
+	return httpc_connect(c, e);
+}
+
+/*
  * Send one request and read the response, over the kept-alive
  * connection when there is one (else a new one).  target is the path
  * and query; h may be NULL.  A response body over max_body bytes is

@@ -130,6 +130,7 @@ enum brski_rc	 httpc_conn_new(const char *, uint16_t,
 		    const struct httpc_opts *, struct httpc_conn **,
 		    struct brski_err *);
 enum brski_rc	 httpc_connect(struct httpc_conn *, struct brski_err *);
+enum brski_rc	 httpc_ready(struct httpc_conn *, struct brski_err *);
 enum brski_rc	 httpc_request(struct httpc_conn *, const char *,
 		    const char *, const struct httpc_headers *, const uint8_t *,
 		    size_t, size_t, struct httpc_response **,

@@ -126,8 +126,8 @@ check_anchors(struct pledge *p, struct outcome *o)
 /*
  * The CSR for p->ldevid_key as an EST body.  With bind, its
  * challengePassword carries the channel binding of the TLS session the
- * CSR will travel on (RFC 7030 3.5), so the connection is opened first
- * if the server closed it.
+ * CSR will travel on (RFC 7030 3.5), so a connection the server closed
+ * while idle is reopened first.
  */
 static int
 make_csr(struct pledge *p, const struct csr_request *req, int bind,
@@ -143,8 +143,7 @@ make_csr(struct pledge *p, const struct csr_request *req, int bind,
 
 	*body = NULL;
 	if (bind) {
-		if (!httpc_is_connected(p->conn) && httpc_connect(p->conn, &e) !=
-		    BRSKI_OK) {
+		if (httpc_ready(p->conn, &e) != BRSKI_OK) {
 			pledge_fail(o, BRSKI_EXIT_NETWORK, "registrar %s:%u: %s",
 			    p->url.host, p->url.port, e.msg);
 			goto out;
