@@ -28,6 +28,7 @@
 #define MT_PKCS7		"application/pkcs7-mime"
 #define MT_CSRATTRS		"application/csrattrs"
 #define MT_PKCS8		"application/pkcs8"
+#define MT_PKIX_CERT		"application/pkix-cert"
 #define MT_TEXT			"text/plain; charset=utf-8"
 
 /* CoAP Content-Formats (RFC 9148, constrained-voucher) */

@@ -57,6 +57,8 @@ get_csrattrs(struct pledge *p, struct est_csrattrs *a)
 
 	memset(a, 0, sizeof(*a));
 	a->key_type = p->key_type;
+	if (p->coaps)	/* cBRSKI: the pledge SHOULD NOT ask /att */
+		return;
 	if (!pledge_request(p, "GET", EST_PATH_CSRATTRS, NULL, MT_CSRATTRS, NULL,
 	    0, EST_BODY_MAX, &r, &o))
 		log_warn("csrattrs: %s", o.why);
@@ -82,7 +84,10 @@ take_cert(struct pledge *p, const struct httpc_response *r,
 	size_t			i;
 	int			ok = 0;
 
-	if (est_certs_only_parse(r->body, r->body_len, &l, &e) != BRSKI_OK) {
+	/* EST-coaps may answer with the one certificate (CF 287) */
+	if (r->content_type != NULL && strcmp(r->content_type, MT_PKIX_CERT) ==
+	    0 ? x509_list_add_der(&l, r->body, r->body_len, &e) != BRSKI_OK :
+	    est_certs_only_parse(r->body, r->body_len, &l, &e) != BRSKI_OK) {
 		pledge_fail(o, BRSKI_EXIT_ENROLL, "enrollment answer: %s", e.msg);
 		goto out;
 	}
@@ -124,14 +129,15 @@ check_anchors(struct pledge *p, struct outcome *o)
 }
 
 /*
- * The CSR for p->ldevid_key as an EST body.  With bind, its
+ * The CSR for p->ldevid_key as an EST body: DER for EST-coaps, base64
+ * over HTTPS (RFC 8951); *body is the caller's.  With bind, its
  * challengePassword carries the channel binding of the TLS session the
  * CSR will travel on (RFC 7030 3.5), so a connection the server closed
  * while idle is reopened first.
  */
 static int
 make_csr(struct pledge *p, const struct csr_request *req, int bind,
-    char **body, size_t *blen, struct outcome *o)
+    uint8_t **body, size_t *blen, struct outcome *o)
 {
 	struct brski_err	 e = { 0 };
 	struct csr_request	 cr = *req;
@@ -158,9 +164,15 @@ make_csr(struct pledge *p, const struct csr_request *req, int bind,
 		cr.challenge_password = pw;
 	}
 	if (csr_create(&cr, p->ldevid_key, &csr, &len, &e) != BRSKI_OK ||
-	    est_body_encode(csr, len, body, blen, &e) != BRSKI_OK) {
+	    (!p->coaps && est_body_encode(csr, len, (char **)body, blen, &e) !=
+	    BRSKI_OK)) {
 		pledge_fail(o, BRSKI_EXIT_INTERNAL, "CSR: %s", e.msg);
 		goto out;
+	}
+	if (p->coaps) {
+		*body = csr;
+		*blen = len;
+		csr = NULL;
 	}
 	if (bind)
 		log_info("CSR bound to this TLS session (%s, %s)",
@@ -184,18 +196,19 @@ static int
 send_csr(struct pledge *p, const char *path, const struct csr_request *cr,
     int bind, struct httpc_response **r, struct outcome *o)
 {
-	char		*body = NULL;
+	uint8_t		*body = NULL;
 	size_t		 blen;
-	unsigned int	 tries, n0;
+	unsigned int	 tries, n0 = 0;
 	int		 ok = 0;
 
 	*r = NULL;
 	for (tries = 0; tries < CSR_SEND_TRIES; tries++) {
 		if (!make_csr(p, cr, bind, &body, &blen, o))
 			break;
-		n0 = httpc_connect_count(p->conn);
-		ok = pledge_request(p, "POST", path, MT_PKCS10, MT_PKCS7,
-		    (uint8_t *)body, blen, EST_BODY_MAX, r, o);
+		if (bind)	/* bind implies HTTPS: p->conn exists */
+			n0 = httpc_connect_count(p->conn);
+		ok = pledge_request(p, "POST", path, MT_PKCS10, p->coaps ?
+		    MT_PKIX_CERT : MT_PKCS7, body, blen, EST_BODY_MAX, r, o);
 		free(body);
 		body = NULL;
 		if (!ok || !bind || (*r)->status == 200 ||
@@ -245,7 +258,8 @@ pledge_est_enroll(struct pledge *p, int reenroll,
 	else
 		log_info("new %s key made on the device; sending the CSR to %s",
 		    key_type_name(a.key_type), path);
-	if (!send_csr(p, path, &cr, a.challenge_password, &r, o))
+	/* EST-coaps (no csrattrs, DTLS) has no TLS channel binding */
+	if (!send_csr(p, path, &cr, a.challenge_password && !p->coaps, &r, o))
 		goto out;
 	if (r->status != 200) {
 		pledge_fail(o, BRSKI_EXIT_ENROLL, "%s refused: %d %.*s", path,

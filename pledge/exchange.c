@@ -27,31 +27,33 @@ pledge_report(struct pledge *p, const char *path, int status,
 	struct brski_err	 e = { 0 };
 	struct telemetry	 t = { 1, status, (char *)reason, NULL, 0 };
 	struct httpc_response	*r = NULL;
-	struct httpc_headers	 h = { 0 };
-	char			*json = NULL;
+	uint8_t			*body = NULL;
 	size_t			 len;
+	enum brski_rc		 rc;
 
-	h.content_type = MT_JSON;
-	if (telemetry_to_json(&t, &json, &len, &e) != BRSKI_OK ||
-	    httpc_request(p->conn, "POST", path, &h, (uint8_t *)json, len, 4096,
-	    &r, &e) != BRSKI_OK)
+	/* cBRSKI: CBOR telemetry (CF 60) */
+	rc = p->coaps ? telemetry_to_cbor(&t, &body, &len, &e) :
+	    telemetry_to_json(&t, (char **)&body, &len, &e);
+	if (rc != BRSKI_OK || pledge_send(p, "POST", path, p->coaps ? MT_CBOR :
+	    MT_JSON, NULL, body, len, 4096, &r, &e) != BRSKI_OK)
 		log_warn("%s not sent: %s", path, e.msg);
 	else
 		log_info("%s sent (%s), registrar answered %d", path,
 		    status ? "success" : "failure", r->status);
 	httpc_response_free(r);
-	free(json);
+	free(body);
 }
 
 static int
 post_pvr(struct pledge *p, struct outcome *o)
 {
 	struct httpc_response	*r = NULL;
+	const char		*mt = p->coaps ? MT_VOUCHER_COSE :
+	    MT_VOUCHER_CMS_JSON;
 	int			 ok;
 
-	if (!pledge_request(p, "POST", BRSKI_PATH_REQUESTVOUCHER,
-	    MT_VOUCHER_CMS_JSON, MT_VOUCHER_CMS_JSON, p->pvr, p->pvr_len,
-	    CMS_DER_MAX, &r, o))
+	if (!pledge_request(p, "POST", BRSKI_PATH_REQUESTVOUCHER, mt, mt,
+	    p->pvr, p->pvr_len, CMS_DER_MAX, &r, o))
 		return 0;
 	if (r->status != 200)
 		ok = pledge_fail(o, BRSKI_EXIT_VOUCHER, "the registrar refused "
@@ -59,8 +61,7 @@ post_pvr(struct pledge *p, struct outcome *o)
 		    (int)(r->body_len > 200 ? 200 : r->body_len),
 		    r->body ? (char *)r->body : "");
 	else if (r->content_type == NULL ||
-	    strncmp(r->content_type, MT_VOUCHER_CMS_JSON,
-	    strlen(MT_VOUCHER_CMS_JSON)) != 0)
+	    strncmp(r->content_type, mt, strlen(mt)) != 0)
 		ok = pledge_fail(o, BRSKI_EXIT_VOUCHER, "the registrar answered "
 		    "with %.64s, not a voucher", r->content_type ?
 		    r->content_type : "no Content-Type");
@@ -91,8 +92,8 @@ validate(struct pledge *p, struct outcome *o)
 	x.allow_nonceless = p->accept_nonceless;
 	x.idevid = p->idevid_chain.v[0];
 	x.now = time(NULL);
-	if (voucher_verify_cms(p->voucher, p->voucher_len, &x, &v, &p->pinned,
-	    &e) != BRSKI_OK) {
+	if ((p->coaps ? voucher_verify_cose : voucher_verify_cms)(p->voucher,
+	    p->voucher_len, &x, &v, &p->pinned, &e) != BRSKI_OK) {
 		pledge_fail(o, BRSKI_EXIT_VOUCHER, "voucher rejected: %s", e.msg);
 		goto out;
 	}
@@ -124,8 +125,8 @@ pledge_get_voucher(struct pledge *p, struct outcome *o)
 	struct brski_err	e = { 0 };
 
 	if (pvr_make(p->idevid_chain.v[0], &p->idevid_chain, p->idevid_key,
-	    p->registrar_chain.v[0], time(NULL), p->nonce, &p->pvr, &p->pvr_len,
-	    &e) != BRSKI_OK)
+	    p->registrar_chain.v[0], time(NULL), p->coaps, p->nonce, &p->pvr,
+	    &p->pvr_len, &e) != BRSKI_OK)
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "voucher-request: %s",
 		    e.msg);
 	log_info("voucher-request signed (serial %s, %zu bytes)",

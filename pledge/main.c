@@ -29,7 +29,9 @@
 #define DEFAULT_CONF SYSCONFDIR "/brski/brski-pledge.conf"
 
 static const struct conf_opt opts[] = {
-	{ "registrar", CFG_STR, NULL, 0, 0, "registrar URL, https://host:port" },
+	{ "registrar", CFG_STR, NULL, 0, 0,
+	    "registrar URL: https://host:port, or coaps://host[:port] for "
+	    "constrained BRSKI (COSE vouchers, EST-coaps)" },
 	{ "idevid-cert", CFG_PATH, NULL, 0, 0,
 	    "IDevID certificate with its chain (PEM)" },
 	{ "idevid-key", CFG_PATH, NULL, 0, 0, "IDevID key (PEM, mode 0600)" },
@@ -87,8 +89,10 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar is not set "
 		    "(--registrar https://host:port); this build has no DNS-SD "
 		    "discovery");
-	if (httpc_url_parse(url, 0, &p->url, &e) != BRSKI_OK)
+	if ((p->coaps = pledge_coaps_url(url, &p->url, &e)) < 0 ||
+	    (!p->coaps && httpc_url_parse(url, 0, &p->url, &e) != BRSKI_OK))
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar: %s", e.msg);
+	p->idevid_file = conf_str(c, "idevid-cert");
 	if (!need_idevid)
 		return 1;
 	if (daemon_need(c, "idevid-cert", &e) != BRSKI_OK ||
@@ -128,10 +132,10 @@ save(struct pledge *p, struct outcome *o)
 	f[n++] = (struct state_file){ STATE_LDEVID_KEY, key, klen, 0600 };
 	f[n++] = (struct state_file){ STATE_DOMAIN_CA, cas, calen, 0644 };
 	if (p->voucher != NULL) {
-		f[n++] = (struct state_file){ STATE_VOUCHER, p->voucher,
-		    p->voucher_len, 0644 };
-		f[n++] = (struct state_file){ STATE_PVR, p->pvr, p->pvr_len,
-		    0644 };
+		f[n++] = (struct state_file){ p->coaps ? STATE_VOUCHER_COSE :
+		    STATE_VOUCHER, p->voucher, p->voucher_len, 0644 };
+		f[n++] = (struct state_file){ p->coaps ? STATE_PVR_COSE :
+		    STATE_PVR, p->pvr, p->pvr_len, 0644 };
 	}
 	if (state_commit(p->state_dir, f, n, &e) != BRSKI_OK) {
 		pledge_fail(o, BRSKI_EXIT_STATE, "state directory %s: %s",
@@ -331,6 +335,7 @@ void
 pledge_clear(struct pledge *p)
 {
 	httpc_conn_free(p->conn);
+	pledge_coaps_close(p);
 	x509_list_free(&p->idevid_chain);
 	key_free(p->idevid_key);
 	x509_list_free(&p->masa_cas);

@@ -73,6 +73,9 @@ pledge_connect(struct pledge *p, const struct x509_list *chain,
 	size_t			 n, i;
 	int			 ok = 0;
 
+	if (p->coaps)
+		return pledge_coaps_connect(p, chain, key, anchors,
+		    chain == &p->idevid_chain ? p->idevid_file : NULL, o);
 	httpc_conn_free(p->conn);
 	p->conn = NULL;
 	x509_list_free(&p->registrar_chain);
@@ -120,6 +123,22 @@ out:
 	return ok;
 }
 
+/* One exchange over the transport in use (HTTPS or CoAPS). */
+enum brski_rc
+pledge_send(struct pledge *p, const char *method, const char *path,
+    const char *ctype, const char *accept, const uint8_t *body, size_t len,
+    size_t max, struct httpc_response **resp, struct brski_err *e)
+{
+	struct httpc_headers	h = { 0 };
+
+	if (p->coaps)
+		return pledge_coaps_request(p, method, path, ctype, accept, body,
+		    len, max, resp, e);
+	h.content_type = ctype;
+	h.accept = accept;
+	return httpc_request(p->conn, method, path, &h, body, len, max, resp, e);
+}
+
 /*
  * One request; a 202 answer is waited out (Retry-After, at most 60 s
  * each, max-wait in all) and the same request sent again.  Returns 1
@@ -131,15 +150,12 @@ pledge_request(struct pledge *p, const char *method, const char *path,
     size_t max, struct httpc_response **resp, struct outcome *o)
 {
 	struct brski_err	 e = { 0 };
-	struct httpc_headers	 h = { 0 };
 	time_t			 start = time(NULL);
 	long long		 wait;
 
-	h.content_type = ctype;
-	h.accept = accept;
 	for (;;) {
-		if (httpc_request(p->conn, method, path, &h, body, len, max, resp,
-		    &e) != BRSKI_OK)
+		if (pledge_send(p, method, path, ctype, accept, body, len, max,
+		    resp, &e) != BRSKI_OK)
 			return pledge_fail(o, net_exit(e.rc), "%s %s: %s", method,
 			    path, e.msg);
 		if ((*resp)->status != 202)

@@ -27,8 +27,11 @@ struct pledge {
 	enum key_type		 key_type;
 	enum httpc_tls_version	 tls_version;
 	int			 rekey;		/* reenroll with a new key */
+	int			 coaps;		/* cBRSKI over DTLS */
+	const char		*idevid_file;	/* the chain, for libcoap */
 	/* the run */
 	struct httpc_conn	*conn;
+	struct coaps_client	*coap;		/* coaps.c */
 	struct x509_list	 registrar_chain;	/* as presented */
 	uint8_t			 nonce[PVR_NONCE_LEN];
 	uint8_t			*pvr;
@@ -60,5 +63,18 @@ void	pledge_report(struct pledge *, const char *, int, const char *);
 int	pledge_est_enroll(struct pledge *, int, const struct x509_cert *,
 	    struct outcome *);
 void	pledge_clear(struct pledge *);
+enum brski_rc	pledge_send(struct pledge *, const char *, const char *,
+	    const char *, const char *, const uint8_t *, size_t, size_t,
+	    struct httpc_response **, struct brski_err *);
+
+/* coaps.c */
+int	pledge_coaps_url(const char *, struct httpc_url *, struct brski_err *);
+int	pledge_coaps_connect(struct pledge *, const struct x509_list *,
+	    const struct brski_key *, const struct x509_list *, const char *,
+	    struct outcome *);
+enum brski_rc	pledge_coaps_request(struct pledge *, const char *,
+	    const char *, const char *, const char *, const uint8_t *, size_t,
+	    size_t, struct httpc_response **, struct brski_err *);
+void	pledge_coaps_close(struct pledge *);
 
 #endif /* BRSKI_PLEDGE_H */

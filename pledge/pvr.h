@@ -17,7 +17,7 @@
 
 enum brski_rc	pvr_make(const struct x509_cert *, const struct x509_list *,
 		    const struct brski_key *, const struct x509_cert *, time_t,
-		    uint8_t [PVR_NONCE_LEN], uint8_t **, size_t *,
+		    int, uint8_t [PVR_NONCE_LEN], uint8_t **, size_t *,
 		    struct brski_err *);
 
 #endif /* BRSKI_PLEDGE_PVR_H */

@@ -20,6 +20,8 @@
 #define STATE_DOMAIN_CA		"domain-ca.pem"
 #define STATE_VOUCHER		"voucher.cms"
 #define STATE_PVR		"pledge-voucher-request.cms"
+#define STATE_VOUCHER_COSE	"voucher.cose"
+#define STATE_PVR_COSE		"pledge-voucher-request.cose"
 #define STATE_CURRENT		"current"
 
 struct state_file {

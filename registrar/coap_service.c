@@ -25,25 +25,15 @@
 #include "brski.h"
 #include "cms.h"
 #include "coap_dtls.h"
-#include "coap_service.h"
+#include "coap_internal.h"
 #include "est.h"
 #include "est_logic.h"
 #include "log.h"
 #include "rand.h"
 #include "secret.h"
 
-struct coap_service {
-	struct registrar	*r;
-	coap_context_t		*ctx;
-	pthread_t		 thread;
-	volatile int		 stop;
-	size_t			 body_max;
-	char			 cert[4096];
-	char			 key[4096];
-};
-
 /* per-session peer chain and address, for the handlers */
-static void
+void
 peer_of(coap_session_t *s, struct x509_list *l, char *addr, size_t alen)
 {
 	struct bytes	b[COAP_DTLS_CHAIN_MAX];
@@ -58,7 +48,7 @@ peer_of(coap_session_t *s, struct x509_list *l, char *addr, size_t alen)
 	coap_print_addr(coap_session_get_addr_remote(s), (uint8_t *)addr, alen);
 }
 
-static int
+int
 opt_uint(const coap_pdu_t *pdu, uint16_t num)
 {
 	coap_opt_iterator_t	 it;
@@ -77,7 +67,7 @@ release(coap_session_t *s, void *p)
 }
 
 /* Answer with data (taken over: freed after the last block). */
-static void
+void
 send_data(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
     coap_pdu_t *resp, coap_pdu_code_t code, uint16_t cf, uint8_t *p,
     size_t len)
@@ -91,7 +81,7 @@ send_data(coap_resource_t *res, coap_session_t *s, const coap_pdu_t *req,
 }
 
 /* An error with a diagnostic payload (RFC 7252 5.5.2), logged. */
-static void
+void
 send_error(struct coap_service *cs, coap_session_t *s, const char *path,
     coap_pdu_t *resp, int http, const char *why)
 {
@@ -122,7 +112,7 @@ send_error(struct coap_service *cs, coap_session_t *s, const char *path,
 }
 
 /* A whole request body, or NULL after answering 4.13 / 4.15. */
-static const uint8_t *
+const uint8_t *
 body_of(struct coap_service *cs, coap_session_t *s, const char *path,
     const coap_pdu_t *req, coap_pdu_t *resp, int want_cf, size_t *len)
 {
@@ -378,8 +368,8 @@ libcoap_log(coap_log_t level, const char *msg)
 	    log_debug)("libcoap: %.*s", (int)strcspn(msg, "\n"), msg);
 }
 
-static void
-add(struct coap_service *cs, const char *path, coap_request_t method,
+void
+res_add(struct coap_service *cs, const char *path, coap_request_t method,
     coap_method_handler_t h, const char *rt, const char *ct)
 {
 	coap_resource_t	*res;
@@ -400,8 +390,9 @@ loop(void *arg)
 	struct coap_service	*cs = arg;
 
 	(void)rand_rng();	/* crypto cleanup when the thread ends */
+	/* poll faster while voucher-requests are out at MASAs */
 	while (!cs->stop)
-		coap_io_process(cs->ctx, 200);
+		coap_io_process(cs->ctx, coap_brski_poll(cs) > 0 ? 20 : 200);
 	return NULL;
 }
 
@@ -446,6 +437,7 @@ coap_service_start(struct registrar *r, const struct coap_service_conf *c,
 		return brski_fail(e, BRSKI_ENOMEM, "out of memory");
 	cs->r = r;
 	cs->body_max = c->body_max;
+	pthread_mutex_init(&cs->jobs_mtx, NULL);
 	snprintf(cs->cert, sizeof(cs->cert), "%s", c->cert_file);
 	snprintf(cs->key, sizeof(cs->key), "%s", c->key_file);
 	coap_startup();
@@ -472,15 +464,16 @@ coap_service_start(struct registrar *r, const struct coap_service_conf *c,
 	if ((rc = endpoint(cs, c, e)) != BRSKI_OK)
 		goto fail;
 	coap_register_event_handler(cs->ctx, on_event);
-	add(cs, ".well-known/est/crts", COAP_REQUEST_GET, on_crts,
+	coap_brski_add(cs);
+	res_add(cs, ".well-known/est/crts", COAP_REQUEST_GET, on_crts,
 	    "\"ace.est.crts\"", "\"62 281 287\"");
-	add(cs, ".well-known/est/sen", COAP_REQUEST_POST, on_sen,
+	res_add(cs, ".well-known/est/sen", COAP_REQUEST_POST, on_sen,
 	    "\"ace.est.sen\"", "\"281 287\"");
-	add(cs, ".well-known/est/sren", COAP_REQUEST_POST, on_sren,
+	res_add(cs, ".well-known/est/sren", COAP_REQUEST_POST, on_sren,
 	    "\"ace.est.sren\"", "\"281 287\"");
-	add(cs, ".well-known/est/att", COAP_REQUEST_GET, on_att,
+	res_add(cs, ".well-known/est/att", COAP_REQUEST_GET, on_att,
 	    "\"ace.est.att\"", "285");
-	add(cs, ".well-known/est/skg", COAP_REQUEST_POST, on_skg,
+	res_add(cs, ".well-known/est/skg", COAP_REQUEST_POST, on_skg,
 	    "\"ace.est.skg\"", "62");
 	if (pthread_create(&cs->thread, NULL, loop, cs) != 0) {
 		rc = brski_fail(e, BRSKI_EIO, "CoAPS: cannot start its thread");
@@ -490,6 +483,7 @@ coap_service_start(struct registrar *r, const struct coap_service_conf *c,
 	return BRSKI_OK;
 fail:
 	coap_free_context(cs->ctx);
+	pthread_mutex_destroy(&cs->jobs_mtx);
 	free(cs);
 	return rc;
 }
@@ -501,7 +495,9 @@ coap_service_stop(struct coap_service *cs)
 		return;
 	cs->stop = 1;
 	pthread_join(cs->thread, NULL);
+	coap_brski_stop(cs);
 	coap_free_context(cs->ctx);
+	pthread_mutex_destroy(&cs->jobs_mtx);
 	coap_cleanup();
 	free(cs);
 }

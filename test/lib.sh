@@ -57,6 +57,11 @@ free_port() {
 	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# A UDP port that was free a moment ago on 127.0.0.1 (CoAPS).
+free_udp_port() {
+	$PY -c 'import socket; s=socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
 # wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
 wait_port() {
 	i=0
