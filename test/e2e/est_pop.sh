@@ -21,9 +21,9 @@ EVIL="$top_srcdir/test/e2e/evil_reenroll.py"
 
 P=$T/pki
 "$CERTS" init "$P" >/dev/null
-"$CERTS" idevid "$P" 0002 0003 >/dev/null
+"$CERTS" idevid "$P" 0002 0003 0004 >/dev/null
 "$CERTS" init "$T/other" >/dev/null
-"$MASA" --database "$T/m.db" ctl add 0001 0002 0003 || fail "ctl add"
+"$MASA" --database "$T/m.db" ctl add 0001 0002 0003 0004 || fail "ctl add"
 start_daemon masa "$MASA" -d --port 0 --database "$T/m.db" \
     --tls-cert "$P/masa-tls-chain.pem" --tls-key "$P/masa-tls.key" \
     --signer-cert "$P/masa-signer-chain.pem" --signer-key "$P/masa-signer.key" \
@@ -36,8 +36,9 @@ REGOPTS="--tls-cert $P/registrar-tls-chain.pem --tls-key $P/registrar-tls.key
  --domain-ca-cert $P/domain-ca.pem --domain-ca-key $P/domain-ca.key
  --manufacturer-ca $P/vendor-ca.pem --masa-ca $P/masa-ca.pem --masa-url $MURL
  --est-user op --est-password-file $T/est.pw"
+CPORT=$(free_udp_port)
 start_daemon reg "$REGISTRAR" -d --port 0 --database "$T/r.db" $REGOPTS \
-    --require-channel-binding yes
+    --require-channel-binding yes --coaps-port "$CPORT" --coaps-listen 127.0.0.1
 RPORT=$PORT
 RURL=https://localhost:$RPORT
 EST=$RURL/.well-known/est
@@ -179,6 +180,19 @@ grep -q "CSR bound to this TLS session (TLSv1.2, tls-unique)" "$T/last.out" ||
 "$REGISTRAR" --database "$T/r.db" ctl list | grep -q "^0001 .*certs:3" ||
     fail "registrar did not record the renewal with the same key"
 ok "--rekey no: same key, new certificate, registrar has 3 certs"
+
+# --- EST-coaps has no TLS channel binding: refused while required ---
+set +e
+timeout 60 "$PLEDGE" -d --registrar "coaps://127.0.0.1:$CPORT" \
+    --idevid-cert "$P/idevid-0004-chain.pem" --idevid-key "$P/idevid-0004.key" \
+    --masa-ca "$P/masa-signer.pem" --timeout 10 --state-dir "$T/s4" \
+    >"$T/p4.out" 2>"$T/p4.log"
+got=$?
+set -e
+[ "$got" = 5 ] && grep -q "require-channel-binding: this transport gives no TLS channel binding" \
+    "$T/p4.log" || { cat "$T/p4.log"; fail "EST-coaps with require-channel-binding: exit $got"; }
+[ ! -e "$T/s4/current" ] || fail "a refused EST-coaps enrollment left state"
+ok "EST-coaps enrollment refused while require-channel-binding is on (exit 5)"
 
 # --- hostile reenroll answers: refused, state unchanged ---
 snapshot() {
