@@ -287,3 +287,41 @@ out:
 	free(cert64);
 	return rc;
 }
+
+/*
+ * The challengePassword value that carries a channel binding (RFC 7030
+ * 3.5): the binding in base64 (RFC 4648 4, with padding, one line).
+ * *out is the caller's (free()).
+ */
+enum brski_rc
+est_pop_encode(const uint8_t *cb, size_t len, char **out,
+    struct brski_err *e)
+{
+	size_t	olen;
+
+	*out = NULL;
+	if (len == 0 || len > EST_CB_MAX)
+		return brski_fail(e, BRSKI_EINVAL, "channel binding of %zu "
+		    "bytes (1..%d)", len, EST_CB_MAX);
+	return b64_encode(cb, len, out, &olen, e);
+}
+
+/*
+ * 1 when the challengePassword of an untrusted CSR is exactly the base64
+ * of cb (the binding of the session the CSR came on), else 0.  The
+ * comparison takes the same time wherever the first difference is.
+ */
+int
+est_pop_matches(const char *pw, const uint8_t *cb, size_t len)
+{
+	char	*want = NULL;
+	size_t	 n;
+	int	 ok;
+
+	if (pw == NULL || est_pop_encode(cb, len, &want, NULL) != BRSKI_OK)
+		return 0;
+	n = strlen(want);
+	ok = strlen(pw) == n && secret_equal(pw, want, n);
+	free(want);
+	return ok;
+}

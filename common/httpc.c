@@ -864,6 +864,35 @@ httpc_tls_unique(struct httpc_conn *c, uint8_t *out, size_t cap,
 	return BRSKI_OK;
 }
 
+/*
+ * The channel binding RFC 7030 3.5 puts into a CSR, for the current
+ * connection: tls-unique on TLS 1.2 (tls-exporter there would need the
+ * extended master secret, RFC 9266 3; tls-unique is what RFC 7030
+ * names), tls-exporter on TLS 1.3 (tls-unique is undefined there, RFC
+ * 8446 C.5).  *type names the one used.  BRSKI_EINVAL when not connected.
+ */
+enum brski_rc
+httpc_channel_binding(struct httpc_conn *c, uint8_t *out, size_t cap,
+    size_t *len, const char **type, struct brski_err *e)
+{
+	*len = 0;
+	*type = NULL;
+	if (c->ssl == NULL)
+		return brski_fail(e, BRSKI_EINVAL, "httpc: channel binding: not "
+		    "connected");
+	if (wolfSSL_version(c->ssl) == TLS1_2_VERSION) {
+		*type = "tls-unique";
+		return httpc_tls_unique(c, out, cap, len, e);
+	}
+	if (cap < HTTPC_CB_EXPORTER_LEN)
+		return brski_fail(e, BRSKI_EINVAL, "httpc: channel binding: "
+		    "buffer of %zu bytes", cap);
+	*type = "tls-exporter";
+	*len = HTTPC_CB_EXPORTER_LEN;
+	return httpc_tls_exporter(c, HTTPC_CB_EXPORTER_LABEL, NULL, 0, out,
+	    HTTPC_CB_EXPORTER_LEN, e);
+}
+
 /* ---------------------------------------------------------- requests */
 
 /* Visible characters, spaces and tabs only: no header injection. */
@@ -1069,6 +1098,21 @@ out:
 		rc = BRSKI_ENOMEM;
 	httpc_parse_free(&rp);
 	return rc;
+}
+
+/*
+ * Make the connection usable for the next request now: reopen it when
+ * the server closed it while idle, open it when it is not.  For callers
+ * that derive something from the session before sending (a channel
+ * binding, RFC 7030 3.5), so that it belongs to the session the request
+ * will use.  Errors as httpc_connect().
+ */
+enum brski_rc
+httpc_ready(struct httpc_conn *c, struct brski_err *e)
+{
+	if (c->ssl != NULL && conn_stale(c))
+		httpc_close(c);
+	return httpc_connect(c, e);
 }
 
 /*

@@ -56,6 +56,9 @@ enum httpc_tls_version {
 #define HTTPC_TIMEOUT_MAX_MS		600000	/* a MASA that thinks 10 min */
 #define HTTPC_ANCHORS_MAX		32
 #define HTTPC_CLIENT_CHAIN_MAX		8
+/* RFC 9266 tls-exporter: this label, no context, 32 bytes */
+#define HTTPC_CB_EXPORTER_LABEL		"EXPORTER-Channel-Binding"
+#define HTTPC_CB_EXPORTER_LEN		32
 
 /*
  * Options for httpc_conn_new(); everything is copied, nothing is kept
@@ -127,6 +130,7 @@ enum brski_rc	 httpc_conn_new(const char *, uint16_t,
 		    const struct httpc_opts *, struct httpc_conn **,
 		    struct brski_err *);
 enum brski_rc	 httpc_connect(struct httpc_conn *, struct brski_err *);
+enum brski_rc	 httpc_ready(struct httpc_conn *, struct brski_err *);
 enum brski_rc	 httpc_request(struct httpc_conn *, const char *,
 		    const char *, const struct httpc_headers *, const uint8_t *,
 		    size_t, size_t, struct httpc_response **,
@@ -144,6 +148,9 @@ enum brski_rc	 httpc_tls_exporter(struct httpc_conn *, const char *,
 		    struct brski_err *);
 enum brski_rc	 httpc_tls_unique(struct httpc_conn *, uint8_t *, size_t,
 		    size_t *, struct brski_err *);
+
+enum brski_rc	 httpc_channel_binding(struct httpc_conn *, uint8_t *, size_t,
+		    size_t *, const char **, struct brski_err *);
 
 enum brski_rc	 httpc_response_parse(const uint8_t *, size_t, int, size_t,
 		    struct httpc_response **, struct brski_err *);

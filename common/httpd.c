@@ -632,3 +632,50 @@ httpd_add_header(struct httpd_resp *rs, const char *name, const char *value)
 		}
 	return BRSKI_ETOOBIG;
 }
+
+/*
+ * The TLS channel binding of the request's connection (RFC 7030 3.5),
+ * the same one httpc_channel_binding() computes on the client's side:
+ * tls-unique on TLS 1.2, tls-exporter (RFC 9266) on TLS 1.3.  *type
+ * names it.  BRSKI_ETLS when the session cannot give it.
+ */
+enum brski_rc
+httpd_channel_binding(const struct httpd_req *r, uint8_t *out, size_t cap,
+    size_t *len, const char **type, struct brski_err *e)
+{
+	const union MHD_ConnectionInfo	*ci;
+	gnutls_session_t		 s;
+	gnutls_datum_t			 cb = { NULL, 0 };
+	gnutls_channel_binding_t	 t;
+	int				 ret;
+
+	*len = 0;
+	*type = NULL;
+	ci = MHD_get_connection_info((struct MHD_Connection *)r->conn,
+	    MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return brski_fail(e, BRSKI_ETLS, "channel binding: no TLS "
+		    "session");
+	s = (gnutls_session_t)ci->tls_session;
+	if (gnutls_protocol_get_version(s) == GNUTLS_TLS1_2) {
+		t = GNUTLS_CB_TLS_UNIQUE;
+		*type = "tls-unique";
+	} else {
+		/* GnuTLS 3.7: label "EXPORTER-Channel-Binding", no
+		 * context, 32 bytes, as RFC 9266 says */
+		t = GNUTLS_CB_TLS_EXPORTER;
+		*type = "tls-exporter";
+	}
+	if ((ret = gnutls_session_channel_binding(s, t, &cb)) < 0)
+		return brski_fail(e, BRSKI_ETLS, "channel binding %s: %s",
+		    *type, gnutls_strerror(ret));
+	if (cb.size == 0 || cb.size > cap) {
+		gnutls_free(cb.data);
+		return brski_fail(e, BRSKI_ETLS, "channel binding %s: %u "
+		    "bytes", *type, cb.size);
+	}
+	memcpy(out, cb.data, cb.size);
+	*len = cb.size;
+	gnutls_free(cb.data);
+	return BRSKI_OK;
+}

@@ -78,6 +78,9 @@ int		 httpd_basic_auth(const struct httpd_req *, char **, char **);
 int		 httpd_accepts(const struct httpd_req *, const char *);
 int		 httpd_content_type_is(const struct httpd_req *, const char *);
 
+enum brski_rc	 httpd_channel_binding(const struct httpd_req *, uint8_t *,
+		    size_t, size_t *, const char **, struct brski_err *);
+
 enum brski_rc	 httpd_reply(struct httpd_resp *, int, const char *,
 		    const void *, size_t);
 void		 httpd_reply_take(struct httpd_resp *, int, const char *,

@@ -18,6 +18,9 @@
 #include "log.h"
 #include "pledge.h"
 
+/* sends of one CSR when the connection is reopened under it */
+#define CSR_SEND_TRIES	3
+
 static int
 get_cacerts(struct pledge *p, struct outcome *o)
 {
@@ -126,9 +129,109 @@ check_anchors(struct pledge *p, struct outcome *o)
 }
 
 /*
+ * The CSR for p->ldevid_key as an EST body: DER for EST-coaps, base64
+ * over HTTPS (RFC 8951); *body is the caller's.  With bind, its
+ * challengePassword carries the channel binding of the TLS session the
+ * CSR will travel on (RFC 7030 3.5), so a connection the server closed
+ * while idle is reopened first.
+ */
+static int
+make_csr(struct pledge *p, const struct csr_request *req, int bind,
+    uint8_t **body, size_t *blen, struct outcome *o)
+{
+	struct brski_err	 e = { 0 };
+	struct csr_request	 cr = *req;
+	uint8_t			 cb[EST_CB_MAX], *csr = NULL;
+	char			*pw = NULL;
+	const char		*type = NULL;
+	size_t			 n, len;
+	int			 ok = 0;
+
+	*body = NULL;
+	if (bind) {
+		if (httpc_ready(p->conn, &e) != BRSKI_OK) {
+			pledge_fail(o, BRSKI_EXIT_NETWORK, "registrar %s:%u: %s",
+			    p->url.host, p->url.port, e.msg);
+			goto out;
+		}
+		if (httpc_channel_binding(p->conn, cb, sizeof(cb), &n, &type,
+		    &e) != BRSKI_OK || est_pop_encode(cb, n, &pw, &e) !=
+		    BRSKI_OK) {
+			pledge_fail(o, BRSKI_EXIT_ENROLL, "channel binding: %s",
+			    e.msg);
+			goto out;
+		}
+		cr.challenge_password = pw;
+	}
+	if (csr_create(&cr, p->ldevid_key, &csr, &len, &e) != BRSKI_OK ||
+	    (!p->coaps && est_body_encode(csr, len, (char **)body, blen, &e) !=
+	    BRSKI_OK)) {
+		pledge_fail(o, BRSKI_EXIT_INTERNAL, "CSR: %s", e.msg);
+		goto out;
+	}
+	if (p->coaps) {
+		*body = csr;
+		*blen = len;
+		csr = NULL;
+	}
+	if (bind)
+		log_info("CSR bound to this TLS session (%s, %s)",
+		    httpc_tls_version(p->conn), type);
+	ok = 1;
+out:
+	explicit_bzero(cb, sizeof(cb));
+	free(pw);
+	free(csr);
+	return ok;
+}
+
+/*
+ * Send the CSR and take the answer.  A channel binding is only good on
+ * the session it was taken from: when httpc had to reopen the
+ * connection on the way (the server closed an idle one, or a 202 wait
+ * outlasted it) and the registrar refused, the CSR is made again for
+ * the new session and sent again, a bounded number of times.
+ */
+static int
+send_csr(struct pledge *p, const char *path, const struct csr_request *cr,
+    int bind, struct httpc_response **r, struct outcome *o)
+{
+	uint8_t		*body = NULL;
+	size_t		 blen;
+	unsigned int	 tries, n0 = 0;
+	int		 ok = 0;
+
+	*r = NULL;
+	for (tries = 0; tries < CSR_SEND_TRIES; tries++) {
+		if (!make_csr(p, cr, bind, &body, &blen, o))
+			break;
+		if (bind)	/* bind implies HTTPS: p->conn exists */
+			n0 = httpc_connect_count(p->conn);
+		ok = pledge_request(p, "POST", path, MT_PKCS10, p->coaps ?
+		    MT_PKIX_CERT : MT_PKCS7, body, blen, EST_BODY_MAX, r, o);
+		free(body);
+		body = NULL;
+		if (!ok || !bind || (*r)->status == 200 ||
+		    httpc_connect_count(p->conn) == n0)
+			break;
+		log_info("%s: the connection was reopened after the CSR was "
+		    "bound to the old one (%d); sending a new CSR", path,
+		    (*r)->status);
+		httpc_response_free(*r);
+		*r = NULL;
+		ok = 0;
+		pledge_fail(o, BRSKI_EXIT_ENROLL, "%s: the connection kept "
+		    "being reopened; the channel binding never held", path);
+	}
+	return ok;
+}
+
+/*
  * Enroll (or reenroll, current: the certificate to renew) over p->conn,
- * which is already authenticated.  On success p->ldevid and
- * p->ldevid_key hold the new certificate and key.
+ * which is already authenticated.  The key is p->ldevid_key when the
+ * caller set one (a renewal that keeps its key), else a new one made
+ * here.  On success p->ldevid and p->ldevid_key hold the new
+ * certificate and its key.
  */
 int
 pledge_est_enroll(struct pledge *p, int reenroll,
@@ -138,9 +241,6 @@ pledge_est_enroll(struct pledge *p, int reenroll,
 	struct est_csrattrs	 a;
 	struct csr_request	 cr = { 0 };
 	struct httpc_response	*r = NULL;
-	uint8_t			*csr = NULL;
-	char			*body = NULL;
-	size_t			 len, blen;
 	const char		*path = reenroll ? EST_PATH_SIMPLEREENROLL :
 	    EST_PATH_SIMPLEENROLL;
 	int			 ok = 0;
@@ -151,19 +251,15 @@ pledge_est_enroll(struct pledge *p, int reenroll,
 	cr.cn = reenroll ? current->cn : p->idevid_chain.v[0]->serial_number;
 	cr.serial_number = reenroll ? current->serial_number :
 	    p->idevid_chain.v[0]->serial_number;
-	/* EST-coaps carries DER, EST over HTTPS base64 (RFC 8951) */
-	if (key_generate(a.key_type, &p->ldevid_key, &e) != BRSKI_OK ||
-	    csr_create(&cr, p->ldevid_key, &csr, &len, &e) != BRSKI_OK ||
-	    (!p->coaps && est_body_encode(csr, len, &body, &blen, &e) !=
-	    BRSKI_OK)) {
-		pledge_fail(o, BRSKI_EXIT_INTERNAL, "CSR: %s", e.msg);
-		goto out;
-	}
-	log_info("new %s key made on the device; sending the CSR to %s",
-	    key_type_name(a.key_type), path);
-	if (!pledge_request(p, "POST", path, MT_PKCS10, p->coaps ? MT_PKIX_CERT :
-	    MT_PKCS7, p->coaps ? csr : (uint8_t *)body, p->coaps ? len : blen,
-	    EST_BODY_MAX, &r, o))
+	if (p->ldevid_key != NULL)
+		log_info("keeping the current key; sending the CSR to %s", path);
+	else if (key_generate(a.key_type, &p->ldevid_key, &e) != BRSKI_OK)
+		return pledge_fail(o, BRSKI_EXIT_INTERNAL, "key: %s", e.msg);
+	else
+		log_info("new %s key made on the device; sending the CSR to %s",
+		    key_type_name(a.key_type), path);
+	/* EST-coaps (no csrattrs, DTLS) has no TLS channel binding */
+	if (!send_csr(p, path, &cr, a.challenge_password && !p->coaps, &r, o))
 		goto out;
 	if (r->status != 200) {
 		pledge_fail(o, BRSKI_EXIT_ENROLL, "%s refused: %d %.*s", path,
@@ -176,7 +272,5 @@ pledge_est_enroll(struct pledge *p, int reenroll,
 		    p->ldevid->subject, p->ldevid->serial_len);
 out:
 	httpc_response_free(r);
-	free(csr);
-	free(body);
 	return ok;
 }

@@ -45,9 +45,27 @@ static const struct conf_opt opts[] = {
 	{ "max-wait", CFG_DURATION, "600", 0, 4 * 86400,
 	    "longest total wait for a pending (202) registrar" },
 	{ "key-type", CFG_STR, "P-256", 0, 0, "LDevID key: P-256, P-384, P-521" },
+	{ "tls-version", CFG_STR, "any", 0, 0,
+	    "TLS to the registrar: any (1.3, else 1.2), 1.2 or 1.3" },
+	{ "rekey", CFG_BOOL, "yes", 0, 0,
+	    "reenroll with a new key (no: renew the current key)" },
 	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
+
+static int
+tls_version(const char *s, enum httpc_tls_version *v)
+{
+	if (strcmp(s, "any") == 0)
+		*v = HTTPC_TLS_ANY;
+	else if (strcmp(s, "1.2") == 0)
+		*v = HTTPC_TLS_12;
+	else if (strcmp(s, "1.3") == 0)
+		*v = HTTPC_TLS_13;
+	else
+		return 0;
+	return 1;
+}
 
 static int
 configure(struct pledge *p, const struct conf *c, int need_idevid,
@@ -63,6 +81,10 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
 	if (!key_type_from_name(conf_str(c, "key-type"), &p->key_type))
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "key-type %s: use P-256, "
 		    "P-384 or P-521", conf_str(c, "key-type"));
+	if (!tls_version(conf_str(c, "tls-version"), &p->tls_version))
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "tls-version %s: use "
+		    "any, 1.2 or 1.3", conf_str(c, "tls-version"));
+	p->rekey = conf_bool(c, "rekey");
 	if (url == NULL)
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar is not set "
 		    "(--registrar https://host:port); this build has no DNS-SD "
@@ -184,21 +206,57 @@ load_current(struct pledge *p, struct x509_list *cert, struct outcome *o)
 	return 1;
 }
 
-/* Renew: authenticate with the current LDevID, new key, same subject. */
+/*
+ * The renewed certificate must chain to the domain anchors stored with
+ * the current generation, not only to what /cacerts said on this run:
+ * the registrar that answered is the one being checked.
+ */
+static int
+check_renewed(struct pledge *p, const struct x509_list *anchors,
+    struct outcome *o)
+{
+	struct brski_err	e = { 0 };
+
+	if (x509_verify(p->ldevid, &p->domain_cas, anchors, time(NULL), NULL,
+	    &e) != BRSKI_OK)
+		return pledge_fail(o, BRSKI_EXIT_ENROLL, "the renewed "
+		    "certificate does not chain to the stored domain anchors: "
+		    "%s", e.msg);
+	return 1;
+}
+
+/*
+ * Renew: authenticate with the current LDevID, same subject, a new key
+ * unless rekey is off.  Rekey is the default: a renewal is the one
+ * moment a key that may have leaked (or grown weak) can be retired
+ * without a new bootstrap, and RFC 7030 4.2.2 allows it.  The new
+ * generation is written (state.c) only after take_cert() found the
+ * certificate for our key and both it and check_renewed() verified
+ * the chain; until then "current" is untouched.
+ */
 static int
 reenroll(struct pledge *p, struct outcome *o)
 {
+	struct brski_err	e = { 0 };
 	struct x509_list	cur = { 0 };
 	struct x509_list	anchors = { 0 };
+	char			path[PATH_MAX];
 	int			ok = 0;
 
 	if (!load_current(p, &cur, o))
 		goto out;
+	if (!p->rekey && (state_path(p->state_dir, STATE_LDEVID_KEY, path,
+	    sizeof(path), &e) != BRSKI_OK ||
+	    key_load(path, &p->ldevid_key, &e) != BRSKI_OK)) {
+		pledge_fail(o, BRSKI_EXIT_STATE, "current key: %s", e.msg);
+		goto out;
+	}
 	/* the stored domain CAs are the anchors; /cacerts may refresh them */
 	anchors = p->domain_cas;
 	memset(&p->domain_cas, 0, sizeof(p->domain_cas));
 	if (!pledge_connect(p, &cur, p->idevid_key, &anchors, o) ||
-	    !pledge_est_enroll(p, 1, cur.v[0], o) || !save(p, o))
+	    !pledge_est_enroll(p, 1, cur.v[0], o) ||
+	    !check_renewed(p, &anchors, o) || !save(p, o))
 		goto out;
 	report_enrolled(p);
 	ok = 1;

@@ -112,6 +112,7 @@ pledge_connect(struct pledge *p, const struct x509_list *chain,
 	opts.anchors = ab;
 	opts.anchor_count = anchors ? anchors->n : 0;
 	opts.no_name_check = 1;
+	opts.tls_version = p->tls_version;
 	opts.connect_timeout_ms = p->timeout_ms;
 	opts.io_timeout_ms = p->timeout_ms;
 	if (httpc_conn_new(p->url.host, p->url.port, &opts, &p->conn, &e) !=

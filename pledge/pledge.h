@@ -25,6 +25,8 @@ struct pledge {
 	int			 timeout_ms;
 	long			 max_wait_s;	/* for 202 answers */
 	enum key_type		 key_type;
+	enum httpc_tls_version	 tls_version;
+	int			 rekey;		/* reenroll with a new key */
 	int			 coaps;		/* cBRSKI over DTLS */
 	const char		*idevid_file;	/* the chain, for libcoap */
 	/* the run */

@@ -23,7 +23,6 @@
 #include "state.h"
 
 #define GEN_PREFIX	"gen-"
-#define GENS_KEPT	2	/* current and the one before it */
 
 static enum brski_rc
 sync_dir(const char *dir, struct brski_err *e)
@@ -65,38 +64,48 @@ remove_gen(const char *dir, const char *gen)
 	rmdir(p);
 }
 
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Remove generations other than current and the newest older ones. */
+/*
+ * Remove generations other than the new current one and the one it
+ * replaced (prev, "" if none).  Which one is older is not
+ * read from the names, since two commits in the same second get names
+ * that order by their random part.
+ */
 static void
-prune(const char *dir, const char *keep)
+prune(const char *dir, const char *keep, const char *prev)
 {
 	DIR		*d;
 	struct dirent	*de;
 	char		*names[64];
-	size_t		 n = 0, i, kept = 1;
+	size_t		 n = 0, i;
 
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL && n < 64)
 		if (strncmp(de->d_name, GEN_PREFIX, strlen(GEN_PREFIX)) == 0 &&
 		    strcmp(de->d_name, keep) != 0 &&
+		    strcmp(de->d_name, prev) != 0 &&
 		    (names[n] = strdup(de->d_name)) != NULL)
 			n++;
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_names);
-	/* names sort by time: keep the newest GENS_KEPT - 1 older ones */
-	for (i = n; i > 0; i--) {
-		if (kept < GENS_KEPT && strcmp(names[i - 1], keep) < 0)
-			kept++;
-		else
-			remove_gen(dir, names[i - 1]);
-		free(names[i - 1]);
+	for (i = 0; i < n; i++) {
+		remove_gen(dir, names[i]);
+		free(names[i]);
 	}
+}
+
+/* The generation "current" names now, into prev ("" if none). */
+static void
+current_gen(const char *link, char *prev, size_t len)
+{
+	ssize_t	n;
+
+	prev[0] = '\0';
+	if ((n = readlink(link, prev, len - 1)) <= 0)
+		return;
+	prev[n] = '\0';
+	if (strncmp(prev, GEN_PREFIX, strlen(GEN_PREFIX)) != 0 ||
+	    strchr(prev, '/') != NULL)
+		prev[0] = '\0';
 }
 
 static enum brski_rc
@@ -134,7 +143,7 @@ enum brski_rc
 state_commit(const char *dir, const struct state_file *f, size_t n,
     struct brski_err *e)
 {
-	char		gen[64], link[PATH_MAX], tmp[PATH_MAX];
+	char		gen[64], prev[64], link[PATH_MAX], tmp[PATH_MAX];
 	uint8_t		r[4];
 	enum brski_rc	rc;
 
@@ -142,7 +151,7 @@ state_commit(const char *dir, const struct state_file *f, size_t n,
 		return brski_fail(e, BRSKI_EIO, "%s: %s", dir, strerror(errno));
 	if ((rc = rand_bytes(r, sizeof(r), e)) != BRSKI_OK)
 		return rc;
-	/* the name sorts by time, so pruning keeps the newest */
+	/* time in the name for the operator; pruning does not rely on it */
 	snprintf(gen, sizeof(gen), GEN_PREFIX "%012lld-%02x%02x%02x%02x",
 	    (long long)time(NULL), r[0], r[1], r[2], r[3]);
 	if ((rc = write_gen(dir, gen, f, n, e)) != BRSKI_OK)
@@ -153,6 +162,7 @@ state_commit(const char *dir, const struct state_file *f, size_t n,
 		rc = brski_fail(e, BRSKI_EINVAL, "state: path too long");
 		goto fail;
 	}
+	current_gen(link, prev, sizeof(prev));
 	if (symlink(gen, tmp) == -1) {
 		rc = brski_fail(e, BRSKI_EIO, "%s: %s", tmp, strerror(errno));
 		goto fail;
@@ -164,7 +174,7 @@ state_commit(const char *dir, const struct state_file *f, size_t n,
 	}
 	if ((rc = sync_dir(dir, e)) != BRSKI_OK)
 		return rc;	/* switched; only durability is in doubt */
-	prune(dir, gen);
+	prune(dir, gen, prev);
 	return BRSKI_OK;
 fail:
 	remove_gen(dir, gen);

@@ -8,7 +8,9 @@
  * certificate comes from policy, never blindly from the CSR: a pledge's
  * carries its IDevID serialNumber; an operator client's the CSR's CN.
  * Reenrollment (RFC 7030 4.2.2) needs a valid, unrevoked certificate of
- * ours and the same subject; a new key is allowed.
+ * ours and the same subject; a new key is allowed.  With
+ * require-channel-binding, the CSR of either must carry the TLS channel
+ * binding of the session it came on (RFC 7030 3.5).
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #include <time.h>
 
 #include "csr.h"
+#include "est.h"
 #include "est_logic.h"
 #include "secret.h"
 
@@ -143,10 +146,59 @@ issue(struct registrar *r, const uint8_t *spki, size_t spki_len,
 	res->status = 200;
 }
 
-/* simpleenroll for an identified caller and a DER CSR. */
+/*
+ * RFC 7030 3.5: the challengePassword of the CSR must be the base64 of
+ * the channel binding of this TLS session, so that a CSR signed for one
+ * session (a captured or relayed one) cannot be replayed in another
+ * that some other identity authenticates.  Refused with 403, not 400:
+ * the CSR is well-formed, and its signer failed to prove it speaks in
+ * the authenticated session, which is an authorization decision (RFC
+ * 9110 15.5.4); RFC 7030 4.2.3 leaves the 4xx code to the server.
+ */
+static int
+binding_ok(const struct registrar *r, const struct csr *csr,
+    const struct est_binding *b, struct est_result *res)
+{
+	if (!r->require_channel_binding)
+		return 1;
+	if (b == NULL || b->cb == NULL) {
+		refuse(res, 403, "require-channel-binding: this transport gives "
+		    "no TLS channel binding to check the CSR against");
+		return 0;
+	}
+	if (csr->challenge_password == NULL) {
+		refuse(res, 403, "require-channel-binding: the CSR has no "
+		    "challengePassword with the %s channel binding (RFC 7030 "
+		    "3.5; see csrattrs)", b->type);
+		return 0;
+	}
+	if (!est_pop_matches(csr->challenge_password, b->cb, b->len)) {
+		refuse(res, 403, "require-channel-binding: the CSR's "
+		    "challengePassword is not this TLS session's %s binding "
+		    "(a CSR made for another connection?)", b->type);
+		return 0;
+	}
+	return 1;
+}
+
+/* simpleenroll for an identified caller and a DER CSR, on a transport
+ * without channel binding (EST-coaps). */
 void
 est_enroll(struct registrar *r, const struct est_caller *c,
     const uint8_t *der, size_t len, struct est_result *res)
+{
+	est_enroll_bound(r, c, der, len, NULL, res);
+}
+
+/*
+ * simpleenroll for an identified caller and a DER CSR that came on a
+ * session with channel binding b (NULL: none, refused when the registrar
+ * requires one).
+ */
+void
+est_enroll_bound(struct registrar *r, const struct est_caller *c,
+    const uint8_t *der, size_t len, const struct est_binding *b,
+    struct est_result *res)
 {
 	struct csr		*csr = NULL;
 	struct ca_subject	 s;
@@ -156,7 +208,8 @@ est_enroll(struct registrar *r, const struct est_caller *c,
 		refuse(res, c->status, "%s", c->why);
 		return;
 	}
-	if (parse_csr(der, len, &csr, res) && subject_for(c, csr, &s, res))
+	if (parse_csr(der, len, &csr, res) && binding_ok(r, csr, b, res) &&
+	    subject_for(c, csr, &s, res))
 		issue(r, csr->spki, csr->spki_len, &s, c->device[0] ? c->device :
 		    NULL, res);
 	csr_free(csr);
@@ -201,10 +254,21 @@ our_cert(struct registrar *r, const struct x509_list *peer, char *dev,
 	return peer->v[0];
 }
 
-/* simplereenroll: same subject as the client certificate, key may change. */
+/* simplereenroll: same subject as the client certificate, key may
+ * change; on a transport without channel binding (EST-coaps). */
 void
 est_reenroll(struct registrar *r, const struct x509_list *peer,
     const uint8_t *der, size_t len, struct est_result *res)
+{
+	est_reenroll_bound(r, peer, der, len, NULL, res);
+}
+
+/* simplereenroll on a session with channel binding b (as
+ * est_enroll_bound()). */
+void
+est_reenroll_bound(struct registrar *r, const struct x509_list *peer,
+    const uint8_t *der, size_t len, const struct est_binding *b,
+    struct est_result *res)
 {
 	const struct x509_cert	*old;
 	struct csr		*csr = NULL;
@@ -213,7 +277,7 @@ est_reenroll(struct registrar *r, const struct x509_list *peer,
 
 	memset(res, 0, sizeof(*res));
 	if ((old = our_cert(r, peer, dev, sizeof(dev), res)) == NULL ||
-	    !parse_csr(der, len, &csr, res))
+	    !parse_csr(der, len, &csr, res) || !binding_ok(r, csr, b, res))
 		goto out;
 	if (strcmp(csr->subject, old->subject) != 0) {
 		refuse(res, 400, "the CSR subject \"%.100s\" is not the current "

@@ -36,12 +36,29 @@ struct est_result {
 	char		 subject_cn[65];
 };
 
+/*
+ * The TLS channel binding of the session a request came on (RFC 7030
+ * 3.5); the CSR's challengePassword must be its base64 when the
+ * registrar has require-channel-binding.  NULL: the transport has none.
+ */
+struct est_binding {
+	const uint8_t	*cb;
+	size_t		 len;
+	const char	*type;		/* "tls-unique", "tls-exporter" */
+};
+
 void	est_identify(struct registrar *, const struct x509_list *, int,
 	    struct est_caller *);
 void	est_enroll(struct registrar *, const struct est_caller *,
 	    const uint8_t *, size_t, struct est_result *);
 void	est_reenroll(struct registrar *, const struct x509_list *,
 	    const uint8_t *, size_t, struct est_result *);
+void	est_enroll_bound(struct registrar *, const struct est_caller *,
+	    const uint8_t *, size_t, const struct est_binding *,
+	    struct est_result *);
+void	est_reenroll_bound(struct registrar *, const struct x509_list *,
+	    const uint8_t *, size_t, const struct est_binding *,
+	    struct est_result *);
 void	est_serverkeygen(struct registrar *, const struct est_caller *,
 	    const uint8_t *, size_t, struct est_result *);
 void	est_result_clear(struct est_result *);

@@ -59,6 +59,8 @@ static const struct conf_opt opts[] = {
 	{ "est-user", CFG_STR, NULL, 0, 0, "HTTP Basic user for EST clients" },
 	{ "est-password-file", CFG_PATH, NULL, 0, 0,
 	    "file with the HTTP Basic password (first line)" },
+	{ "require-channel-binding", CFG_BOOL, "no", 0, 0,
+	    "refuse (re)enrollment CSRs without this TLS session's binding" },
 	{ "coaps-listen", CFG_STR, NULL, 0, 0,
 	    "address for CoAPS (EST-coaps, cBRSKI); default: listen" },
 	{ "coaps-port", CFG_INT, "0", 0, 65535, "CoAPS port, 5684 is the standard one (0: no CoAPS)" },
@@ -142,6 +144,7 @@ setup(struct registrar *r, const struct conf *c, struct brski_err *e)
 		    "manual", pol);
 	r->manual = strcmp(pol, "manual") == 0;
 	r->retry_after = conf_int(c, "retry-after");
+	r->require_channel_binding = conf_bool(c, "require-channel-binding");
 	r->masa_url = conf_str(c, "masa-url");
 	r->masa_timeout_ms = (int)conf_int(c, "masa-timeout") * 1000;
 	if ((rc = load_pair(c, "tls-cert", "tls-key", &r->id.tls_chain, NULL,

@@ -42,6 +42,8 @@ struct registrar {
 	char			*est_user;
 	char			*est_password;
 	size_t			 est_password_len;
+	/* RFC 7030 3.5: the CSR must carry the TLS channel binding */
+	int			 require_channel_binding;
 	struct masa_pool	 pool;
 };
 

@@ -78,7 +78,8 @@ est_on_csrattrs(struct httpd_req *rq, struct httpd_resp *rs, void *arg)
 {
 	struct registrar	*r = arg;
 	struct brski_err	 e = { 0 };
-	struct est_csrattrs	 a = { 0, r->ca.key->type };
+	struct est_csrattrs	 a = { r->require_channel_binding,
+	    r->ca.key->type };
 	uint8_t			*der = NULL;
 	char			*body = NULL;
 	size_t			 len, blen;
@@ -112,6 +113,29 @@ request_csr(struct registrar *r, struct httpd_req *rq, struct httpd_resp *rs,
 	return der;
 }
 
+/*
+ * The channel binding of the request's TLS session, when the registrar
+ * requires one; NULL otherwise, or when GnuTLS cannot give it (then the
+ * check refuses the CSR and says so).
+ */
+static const struct est_binding *
+request_binding(struct registrar *r, struct httpd_req *rq,
+    struct est_binding *b, uint8_t *cb, size_t cap)
+{
+	struct brski_err	e = { 0 };
+
+	if (!r->require_channel_binding)
+		return NULL;
+	memset(b, 0, sizeof(*b));
+	if (httpd_channel_binding(rq, cb, cap, &b->len, &b->type, &e) !=
+	    BRSKI_OK) {
+		log_warn("EST %s from %s: %s", rq->path, rq->addr, e.msg);
+		return NULL;
+	}
+	b->cb = cb;
+	return b;
+}
+
 static void
 reply_cert(struct registrar *r, struct httpd_req *rq, struct httpd_resp *rs,
     const struct est_result *res)
@@ -143,7 +167,8 @@ est_on_simpleenroll(struct httpd_req *rq, struct httpd_resp *rs, void *arg)
 	struct registrar	*r = arg;
 	struct est_caller	 c;
 	struct est_result	 res;
-	uint8_t			*der;
+	struct est_binding	 b;
+	uint8_t			*der, cb[EST_CB_MAX];
 	size_t			 len;
 
 	est_identify(r, &rq->peer, basic(r, rq), &c);
@@ -153,7 +178,8 @@ est_on_simpleenroll(struct httpd_req *rq, struct httpd_resp *rs, void *arg)
 	}
 	if ((der = request_csr(r, rq, rs, &len)) == NULL)
 		return;
-	est_enroll(r, &c, der, len, &res);
+	est_enroll_bound(r, &c, der, len, request_binding(r, rq, &b, cb,
+	    sizeof(cb)), &res);
 	reply_cert(r, rq, rs, &res);
 	est_result_clear(&res);
 	free(der);
@@ -165,12 +191,14 @@ est_on_simplereenroll(struct httpd_req *rq, struct httpd_resp *rs, void *arg)
 {
 	struct registrar	*r = arg;
 	struct est_result	 res;
-	uint8_t			*der;
+	struct est_binding	 b;
+	uint8_t			*der, cb[EST_CB_MAX];
 	size_t			 len;
 
 	if ((der = request_csr(r, rq, rs, &len)) == NULL)
 		return;
-	est_reenroll(r, &rq->peer, der, len, &res);
+	est_reenroll_bound(r, &rq->peer, der, len, request_binding(r, rq, &b,
+	    cb, sizeof(cb)), &res);
 	reply_cert(r, rq, rs, &res);
 	est_result_clear(&res);
 	free(der);

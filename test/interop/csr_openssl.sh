@@ -34,3 +34,19 @@ PYEOF
 expect_fail "we refuse a CSR with a broken signature" "$TOOL" csr-parse "$T/tampered.csr"
 head -c 60 "$T/theirs.csr" >"$T/trunc.csr"
 expect_fail "we refuse a truncated CSR" "$TOOL" csr-parse "$T/trunc.csr"
+
+# RFC 7030 3.5: a channel binding in base64 ('+', '/', '=') as the
+# challengePassword, both ways: openssl reads ours, we read openssl's
+# (UTF8String with its default string_mask, PrintableString otherwise).
+cb=$($PY -c 'import base64; print(base64.b64encode(bytes(range(0xe0, 0x100))).decode())')
+expect_ok "we make a CSR with a 32-byte binding" "$TOOL" csr-make "$T/k.pem" "pledge" "SN-1" "$T/cb.csr" "$cb"
+"$OPENSSL" req -inform DER -in "$T/cb.csr" -noout -text | grep -q "challengePassword *:$cb\$" ||
+    fail "openssl req -text does not show the binding '$cb'"
+ok "openssl req -text shows the binding as challengePassword"
+for mask in utf8only default; do
+	printf '[req]\ndistinguished_name=dn\nattributes=at\nprompt=no\nstring_mask=%s\n[dn]\nCN=dev\n[at]\nchallengePassword=%s\n' \
+	    "$mask" "$cb" >"$T/cb.cnf"
+	"$OPENSSL" req -new -key "$T/k.pem" -config "$T/cb.cnf" -outform DER -out "$T/cb-$mask.csr"
+	expect_ok "we parse openssl's CSR with a binding ($mask)" "$TOOL" csr-parse "$T/cb-$mask.csr"
+	grep -qx "challenge=$cb" "$T/last.out" || fail "challengePassword ($mask) not read"
+done

@@ -366,6 +366,19 @@ else
 fi
 expect_err "tls-unique refused over TLS 1.3" "invalid argument" "TLS 1.2" \
     -- --cacert ca.pem --tls-unique "$Q/hello"
+# RFC 7030 3.5: the pledge takes the binding after httpc_ready(); when the
+# server closed the idle connection, that must be the new session's
+run readybinding --cacert ca.pem --tls1_2 --binding --repeat 2 --sleep-ms 200 \
+    "$Q/idle-close"
+b1=$(sed -n 's/^binding 1: tls-unique //p' "$W/out")
+b2=$(sed -n 's/^binding 2: tls-unique //p' "$W/out")
+theirs=$(sed -n 's/^header: X-TLS-Unique: //p' "$W/out")
+if [ $rc -eq 0 ] && grep -q '^connections: 2' "$W/out" && [ -n "$b2" ] &&
+    [ "$b2" = "$theirs" ] && [ "$b1" != "$b2" ]; then
+	pass "binding after a server close is the new session's: $b2"
+else
+	fail "binding after reopen: 1 '$b1', 2 '$b2', server '$theirs'"
+fi
 
 # timeout bound: the server reads the request and never answers
 t0=$(date +%s%N)

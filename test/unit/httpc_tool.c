@@ -53,7 +53,8 @@ usage(void)
 	    "[--max bytes]\n"
 	    "    [--repeat n] [--fresh] [--connect-timeout ms] "
 	    "[--timeout ms]\n"
-	    "    [--exporter label:len] [--tls-unique] [--sleep-ms ms] "
+	    "    [--exporter label:len] [--tls-unique] [--binding] "
+	    "[--sleep-ms ms] "
 	    "[--out file] url\n");
 	exit(2);
 }
@@ -173,6 +174,29 @@ print_binding(struct httpc_conn *conn, const char *exporter, int unique)
 	}
 }
 
+/*
+ * --binding: what the pledge does before it sends a bound CSR: make the
+ * connection ready (reopen it if the server closed it), then take the
+ * channel binding of the session the next request will use.
+ */
+static void
+print_ready_binding(struct httpc_conn *conn, size_t n)
+{
+	struct brski_err	 e = { 0 };
+	uint8_t			 out[64];
+	const char		*type;
+	size_t			 len, i;
+
+	if (httpc_ready(conn, &e) != BRSKI_OK ||
+	    httpc_channel_binding(conn, out, sizeof(out), &len, &type, &e) !=
+	    BRSKI_OK)
+		die(&e);
+	printf("binding %zu: %s ", n, type);
+	for (i = 0; i < len; i++)
+		printf("%02x", out[i]);
+	printf("\n");
+}
+
 static void
 print_response(const struct httpc_response *r, const char *outfile)
 {
@@ -237,6 +261,7 @@ main(int argc, char *argv[])
 		{ "tls-unique", no_argument, NULL, 'U' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "sleep-ms", required_argument, NULL, 's' },
+		{ "binding", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct brski_err	 e = { 0 };
@@ -255,7 +280,7 @@ main(int argc, char *argv[])
 	size_t			 data_len = 0, max = 1024 * 1024, i;
 	long			 repeat = 1;
 	long long		 sleep_ms = 0;
-	int			 ch, fresh = 0, unique = 0;
+	int			 ch, fresh = 0, unique = 0, binding = 0;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -325,6 +350,9 @@ main(int argc, char *argv[])
 		case 's':
 			sleep_ms = num(optarg, 0, 60000);
 			break;
+		case 'B':
+			binding = 1;
+			break;
 		default:
 			usage();
 		}
@@ -362,6 +390,9 @@ main(int argc, char *argv[])
 		if (fresh)
 			httpc_close(conn);
 		httpc_response_free(r);
+		r = NULL;
+		if (binding)
+			print_ready_binding(conn, i + 1);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (httpc_request(conn, method, u.target, &h, data, data_len,
 		    max, &r, &e) != BRSKI_OK)

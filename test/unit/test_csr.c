@@ -12,6 +12,7 @@
 #include "testutil.h"
 #include "testpki.h"
 #include "csr.h"
+#include "est.h"
 
 static void
 make_csr(enum key_type kt, const struct csr_request *r,
@@ -200,6 +201,55 @@ test_csr_create_rejects_long_field(void **state)
 	key_free(k);
 }
 
+/*
+ * RFC 7030 3.5: a channel binding (32-byte tls-exporter, 12-byte
+ * tls-unique) written as the challengePassword comes back out of the
+ * parser and matches that binding, and only that one.
+ */
+static void
+test_csr_channel_binding_round_trip(void **state)
+{
+	static const size_t	 lens[] = { 32, 12 };
+	struct csr_request	 r = { "pledge-7", "SN-7", NULL, NULL };
+	struct brski_err	 e = { 0 };
+	struct brski_key	*k;
+	struct csr		*c;
+	uint8_t			 cb[32], *der;
+	size_t			 len, i, j;
+	char			*pw;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		/* 0xfb.. bytes make base64 use '+', '/' and '=' */
+		for (j = 0; j < lens[i]; j++)
+			cb[j] = (uint8_t)(0xfb + 7 * j);
+		assert_rc(est_pop_encode(cb, lens[i], &pw, &e), BRSKI_OK, &e);
+		assert_true(strchr(pw, '/') != NULL || strchr(pw, '+') != NULL);
+		r.challenge_password = pw;
+		make_csr(KEY_EC_P256, &r, &k, &der, &len);
+		assert_rc(csr_parse(der, len, &c, &e), BRSKI_OK, &e);
+		assert_string_equal(c->challenge_password, pw);
+		assert_true(est_pop_matches(c->challenge_password, cb,
+		    lens[i]));
+		cb[lens[i] - 1] ^= 1;		/* another session's binding */
+		assert_false(est_pop_matches(c->challenge_password, cb,
+		    lens[i]));
+		cb[lens[i] - 1] ^= 1;
+		assert_false(est_pop_matches(c->challenge_password, cb,
+		    lens[i] - 1));
+		assert_false(est_pop_matches(NULL, cb, lens[i]));
+		csr_free(c);
+		free(der);
+		free(pw);
+		key_free(k);
+	}
+	assert_rc(est_pop_encode(cb, 0, &pw, &e), BRSKI_EINVAL, &e);
+	assert_null(pw);
+	assert_rc(est_pop_encode(cb, EST_CB_MAX + 1, &pw, &e), BRSKI_EINVAL,
+	    &e);
+	assert_false(est_pop_matches("", cb, 0));
+}
+
 int
 main(void)
 {
@@ -211,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_csr_rejects_oversize),
 		cmocka_unit_test(test_csr_rejects_certificate_and_garbage),
 		cmocka_unit_test(test_csr_create_rejects_long_field),
+		cmocka_unit_test(test_csr_channel_binding_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -616,6 +616,7 @@ test_httpc_not_connected_accessors(void **state)
 	struct httpc_conn	*c;
 	uint8_t			 out[32];
 	size_t			 n = 99;
+	const char		*type = "x";
 
 	(void)state;
 	c = provisional(1, 0);
@@ -627,6 +628,9 @@ test_httpc_not_connected_accessors(void **state)
 	    sizeof(out), &e), BRSKI_EINVAL, &e);
 	assert_rc(httpc_tls_unique(c, out, sizeof(out), &n, &e),
 	    BRSKI_EINVAL, &e);
+	assert_rc(httpc_channel_binding(c, out, sizeof(out), &n, &type, &e),
+	    BRSKI_EINVAL, &e);
+	assert_null(type);
 	httpc_close(c);		/* closing what is not open is fine */
 	httpc_conn_free(c);
 	httpc_conn_free(NULL);

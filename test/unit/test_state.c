@@ -96,6 +96,34 @@ test_state_keeps_two_generations(void **state)
 	tu_rmdir(tmp);
 }
 
+/*
+ * The generation a commit replaces survives it even when both were
+ * made in the same second (names then order by their random part).
+ */
+static void
+test_state_keeps_previous_within_a_second(void **state)
+{
+	char	*tmp = tu_tmpdir(), *dir = tu_path(tmp, "st");
+	char	 link[PATH_MAX], prev[64], p[PATH_MAX];
+	ssize_t	 n;
+	int	 i;
+
+	(void)state;
+	snprintf(link, sizeof(link), "%s/current", dir);
+	commit_pair(dir, "a", "a");
+	for (i = 0; i < 16; i++) {
+		assert_true((n = readlink(link, prev, sizeof(prev) - 1)) > 0);
+		prev[n] = '\0';
+		commit_pair(dir, "b", "b");
+		assert_true((size_t)snprintf(p, sizeof(p), "%s/%s/%s", dir,
+		    prev, STATE_LDEVID) < sizeof(p));
+		assert_true(access(p, R_OK) == 0);
+		assert_int_equal(count_gens(dir), 2);
+	}
+	free(dir);
+	tu_rmdir(tmp);
+}
+
 static void
 test_state_failed_commit_leaves_current(void **state)
 {
@@ -129,6 +157,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_commit_switches_all_files),
 		cmocka_unit_test(test_state_keeps_two_generations),
+		cmocka_unit_test(test_state_keeps_previous_within_a_second),
 		cmocka_unit_test(test_state_failed_commit_leaves_current),
 	};
 
