@@ -2,7 +2,14 @@
 /*
  * libcbor helpers for untrusted input (see cbor_util.h).  libcbor parses;
  * these only add what its API leaves to the caller: trailing bytes,
- * indefinite strings, integer ranges.
+ * indefinite strings, integer ranges, and a walk before cbor_load().
+ *
+ * Why the walk: libcbor 0.8's cbor_load() allocates an array's or map's
+ * slots from the count it declares before reading any of them, so the
+ * five bytes 9A 10 00 00 00 ask for 2 GB (and 9B ... fails as "out of
+ * memory").  The walk (cbor_stream_decode, which allocates nothing)
+ * refuses a count the remaining bytes cannot hold, indefinite lengths,
+ * nesting deeper than CBOR_UTIL_DEPTH and more than CBOR_UTIL_ITEMS items.
  */
 #include "config.h"
 
@@ -10,6 +17,93 @@
 #include <string.h>
 
 #include "cbor_util.h"
+
+struct walk {
+	uint64_t	due[CBOR_UTIL_DEPTH];	/* children still to come */
+	int		depth;
+	uint64_t	children;	/* of the item just read */
+	int		container;
+	int		bad;		/* indefinite length or break */
+};
+
+static void
+w_array(void *c, size_t n)
+{
+	((struct walk *)c)->container = 1;
+	((struct walk *)c)->children = n;
+}
+
+static void
+w_map(void *c, size_t n)
+{
+	((struct walk *)c)->container = 1;
+	((struct walk *)c)->children = n > SIZE_MAX / 2 ? UINT64_MAX :
+	    (uint64_t)n * 2;
+}
+
+static void
+w_tag(void *c, uint64_t v)
+{
+	(void)v;
+	((struct walk *)c)->container = 1;
+	((struct walk *)c)->children = 1;
+}
+
+static void
+w_bad(void *c)
+{
+	((struct walk *)c)->bad = 1;
+}
+
+/* The first item of buf is well-formed, within the limits, and every
+ * declared count fits the bytes left. */
+static enum brski_rc
+walk(const uint8_t *buf, size_t len, struct brski_err *e)
+{
+	struct cbor_callbacks	 cb = cbor_empty_callbacks;
+	struct cbor_decoder_result r;
+	struct walk		 w;
+	size_t			 pos = 0, items = 0;
+
+	cb.array_start = w_array;
+	cb.map_start = w_map;
+	cb.tag = w_tag;
+	cb.indef_array_start = cb.indef_map_start = w_bad;
+	cb.byte_string_start = cb.string_start = cb.indef_break = w_bad;
+	memset(&w, 0, sizeof(w));
+	w.due[0] = 1;
+	w.depth = 1;
+	while (w.depth > 0) {
+		if (pos >= len)
+			return brski_fail(e, BRSKI_EPARSE, "CBOR: truncated");
+		w.container = 0;
+		r = cbor_stream_decode(buf + pos, len - pos, &cb, &w);
+		if (r.status != CBOR_DECODER_FINISHED)
+			return brski_fail(e, BRSKI_EPARSE, "CBOR: malformed or "
+			    "truncated at byte %zu", pos);
+		if (w.bad)
+			return brski_fail(e, BRSKI_EPARSE, "CBOR: indefinite "
+			    "length at byte %zu", pos);
+		pos += r.read;
+		if (++items > CBOR_UTIL_ITEMS)
+			return brski_fail(e, BRSKI_ETOOBIG, "CBOR: more than %d "
+			    "items", CBOR_UTIL_ITEMS);
+		w.due[w.depth - 1]--;
+		if (w.container && w.children > 0) {
+			if (w.children > len - pos)
+				return brski_fail(e, BRSKI_EPARSE, "CBOR: an item "
+				    "declares %llu entries, %zu bytes remain",
+				    (unsigned long long)w.children, len - pos);
+			if (w.depth == CBOR_UTIL_DEPTH)
+				return brski_fail(e, BRSKI_ETOOBIG, "CBOR: nested "
+				    "deeper than %d", CBOR_UTIL_DEPTH);
+			w.due[w.depth++] = w.children;
+		}
+		while (w.depth > 0 && w.due[w.depth - 1] == 0)
+			w.depth--;
+	}
+	return BRSKI_OK;
+}
 
 /*
  * Decode exactly one CBOR item spanning buf.  The caller frees *out with
@@ -21,10 +115,13 @@ cbor_util_load(const uint8_t *buf, size_t len, cbor_item_t **out,
 {
 	struct cbor_load_result	 r;
 	cbor_item_t		*it;
+	enum brski_rc		 rc;
 
 	*out = NULL;
 	if (len == 0)
 		return brski_fail(e, BRSKI_EPARSE, "CBOR: empty");
+	if ((rc = walk(buf, len, e)) != BRSKI_OK)
+		return rc;
 	memset(&r, 0, sizeof(r));
 	if ((it = cbor_load(buf, len, &r)) == NULL)
 		return brski_fail(e, r.error.code == CBOR_ERR_MEMERROR ?

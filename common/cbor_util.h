@@ -13,6 +13,9 @@
 
 #include "err.h"
 
+#define CBOR_UTIL_DEPTH	16	/* vouchers, COSE, telemetry need 5 */
+#define CBOR_UTIL_ITEMS	4096
+
 enum brski_rc	 cbor_util_load(const uint8_t *, size_t, cbor_item_t **,
 		    struct brski_err *);
 int		 cbor_util_int(const cbor_item_t *, int64_t *);

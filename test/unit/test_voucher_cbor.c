@@ -170,10 +170,40 @@ test_voucher_cbor_rejects_malformed(void **state)
 	bad((const uint8_t *)"", 0, VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
 }
 
+/*
+ * Counts that the input cannot hold are refused before libcbor
+ * allocates for them: 9A 10 00 00 00 made cbor_load() take 2 GB, and
+ * 9B ... made it fail as out of memory (a 5.00 over CoAP).
+ */
+static void
+test_voucher_cbor_rejects_huge_counts(void **state)
+{
+	static const uint8_t arr32[] = { 0x9a, 0x10, 0x00, 0x00, 0x00 };
+	static const uint8_t arr64[] = { 0x9b, 0x10, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t map32[] = { 0xa1, 0x19, 0x09, 0xc5, 0xba, 0x10,
+	    0x00, 0x00, 0x00, 0x0d, 0x61, 'A' };
+	/* a tagged array of 3 with 2 items: truncated */
+	static const uint8_t shortarr[] = { 0xd8, 0x12, 0x83, 0x40, 0xa0 };
+	uint8_t	deep[40];
+	size_t	i;
+
+	(void)state;
+	bad(arr32, sizeof(arr32), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
+	bad(arr64, sizeof(arr64), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
+	bad(map32, sizeof(map32), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
+	bad(shortarr, sizeof(shortarr), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
+	/* 39 nested one-element arrays around 0: deeper than the walk allows */
+	for (i = 0; i < sizeof(deep) - 1; i++)
+		deep[i] = 0x81;
+	deep[i] = 0x00;
+	bad(deep, sizeof(deep), VOUCHER_KIND_REQUEST, BRSKI_ETOOBIG);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_voucher_cbor_rejects_huge_counts),
 		cmocka_unit_test(test_voucher_cbor_parses_draft_example),
 		cmocka_unit_test(test_voucher_cbor_round_trip),
 		cmocka_unit_test(test_voucher_cbor_accepts_tag47_and_names),
