@@ -158,6 +158,22 @@ printf '{"ietf-voucher-request:voucher":{"assertion":"proximity","nonce":"AAAAAA
 refused "PVR serial-number is not the IDevID's" 4.01 \
     "serial-number \"0009\" in the voucher-request is not the IDevID's" \
     0003 -m post -t 836 -f "$T/ws.cose" "$CURL/.well-known/brski/rv"
+cose_pvr 0003 "$P/idevid-0003.key" "$T/pvr3.cose"
+$PY - "$T/pvr3.cose" "$T/pvr3-tampered.cose" "$T/pvr3-eddsa.cose" <<'PYEOF'
+import sys, cbor2
+msg = cbor2.loads(open(sys.argv[1], "rb").read())
+prot, unprot, payload, sig = msg.value
+# one bit of the signed payload flipped
+p = bytearray(payload); p[len(p) // 2] ^= 1
+open(sys.argv[2], "wb").write(cbor2.dumps(cbor2.CBORTag(18, [prot, unprot, bytes(p), sig])))
+# the same request claiming EdDSA (-8), which a registrar must not take for ES256
+open(sys.argv[3], "wb").write(cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -8}), {}, payload, sig])))
+PYEOF
+refused "COSE PVR with one payload bit flipped" 4.01 \
+    "not signed by the IDevID that authenticated the DTLS session" \
+    0003 -m post -t 836 -f "$T/pvr3-tampered.cose" "$CURL/.well-known/brski/rv"
+refused "COSE PVR claiming alg EdDSA (-8)" 4.0 "rv from .* refused \(4\.0[01]\)" \
+    0003 -m post -t 836 -f "$T/pvr3-eddsa.cose" "$CURL/.well-known/brski/rv"
 refused "wrong Content-Format on /rv" 4.15 "rv from .* refused \(4\.15\)" \
     0003 -m post -t 60 -f "$T/pvr2.cose" "$CURL/.well-known/brski/rv"
 refused "Accept other than voucher+cose" 4.06 "refused \(4\.06\)" \
