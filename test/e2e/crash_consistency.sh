@@ -77,8 +77,11 @@ pledge() {	# pledge SERIAL [args]: brski-pledge for that IDevID
 	    --idevid-cert "$P/idevid-$s-chain.pem" --idevid-key "$P/idevid-$s.key" \
 	    --masa-ca "$P/masa-ca.pem" --state-dir "$T/st-$s" --timeout 5 "$@"
 }
-pledge_bg() {	# pledge_bg SERIAL enroll|reenroll OUT: in the background, $!
-	"$PLEDGE" -d --registrar "$RURL" --idevid-cert "$P/idevid-$1-chain.pem" \
+# pledge_bg SERIAL enroll|reenroll OUT SECONDS: in the background ($!),
+# SIGKILLed by timeout(1) after SECONDS: timeout waits for its child, so
+# the signal can never reach a process that merely reuses a pid.
+pledge_bg() {
+	timeout -s KILL "$4" "$PLEDGE" -d --registrar "$RURL" --idevid-cert "$P/idevid-$1-chain.pem" \
 	    --idevid-key "$P/idevid-$1.key" --masa-ca "$P/masa-ca.pem" \
 	    --state-dir "$T/st-$1" --timeout 5 --max-wait 10 "$2" \
 	    >"$3.out" 2>"$3.log" &
@@ -216,6 +219,20 @@ prev_intact() {
 	done
 }
 
+# kill_ours PID NAME: SIGKILL for our daemon, if PID is still that program
+kill_ours() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] ||
+	    fail "$2 (pid $1) died before it was killed"
+	kill -9 "$1"
+}
+
+# reap PID: wait for a killed daemon and drop it from lib.sh's list, so
+# that the cleanup at exit signals no pid the system may have reused
+reap() {
+	wait "$1" 2>/dev/null || true
+	PIDS=$(echo " $PIDS " | sed "s/ $1 / /")
+}
+
 # after_line LOG TEXT K: wait (5 s at most) for the K-th new line with TEXT
 after_line() {
 	case $2 in voucher*) b=$base_v ;; *) b=$base_c ;; esac
@@ -237,14 +254,21 @@ while [ $round -lt "$ROUNDS" ]; do
 	base_v=$(grep -c "voucher issued" "$T/masa$MN.log" || true)
 	base_c=$(grep -c "issued a certificate" "$T/reg$RN.log" || true)
 	for s in $DEVS; do eval "before_$s=\$(gen_sum \"\$T/st-\$s\")"; done
+	# perhaps one of the pledges is to be killed: which, and when
+	rnd 2; kill_one=$R
+	rnd 4; kill_idx=$R
+	rnd 16; kdelay=$(awk "BEGIN{print 0.05 + $R * 0.05}")
 	rnd 7; first=$R
-	i=0
+	i=0 k=0
 	for s in $DEVS; do	# four pledges, from a random place in the list
 		[ $(((i - first + 7) % 7)) -lt 4 ] || { i=$((i + 1)); continue; }
 		i=$((i + 1))
 		cmd=enroll
 		[ -L "$T/st-$s/current" ] && [ $((i % 2)) = 0 ] && cmd=reenroll
-		pledge_bg "$s" $cmd "$T/p-$round-$s"
+		lim=40	# a hang, not a crash
+		[ $kill_one = 1 ] && [ $k = $kill_idx ] && { lim=$kdelay; ks=$s; }
+		k=$((k + 1))
+		pledge_bg "$s" $cmd "$T/p-$round-$s" "$lim"
 		JOBS="$JOBS $!:$s"
 	done
 	est_client "op-$round-a" & JOBS="$JOBS $!:est"
@@ -261,38 +285,30 @@ while [ $round -lt "$ROUNDS" ]; do
 		delay="certificate $((R + 1))" ;;
 	esac
 	rnd 3; victim=$R	# 0 registrar, 1 MASA, 2 both
-	[ $victim = 1 ] || kill -9 "$RPID"
-	[ $victim = 0 ] || kill -9 "$MPID"
-	rnd 2
-	if [ $R = 1 ]; then	# and one pledge, a moment later
-		rnd 4; sleep "$(awk "BEGIN{print $R * 0.03}")"
-		rnd 4; set -- $JOBS; shift $R	# one of the four pledges
-		kill -9 "${1%%:*}" 2>/dev/null || true
-		pkilled=${1#*:}
-	else
-		pkilled=none
-	fi
-	# bounded: whatever still runs after 40 s is a hang
-	i=0
+	[ $victim = 1 ] || kill_ours "$RPID" brski-registrar
+	[ $victim = 0 ] || kill_ours "$MPID" brski-masa
+	# every job ends by itself: timeouts of pledge and curl, timeout(1)
+	oks=0 fails=0 pkilled=none
 	for j in $JOBS; do
-		while kill -0 "${j%%:*}" 2>/dev/null && [ $i -lt 400 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
+		set +e
+		wait "${j%%:*}"
+		rc=$?
+		set -e
+		if [ $rc = 0 ]; then oks=$((oks + 1)); else fails=$((fails + 1)); fi
+		[ $rc != 137 ] || [ "${j#*:}" != "${ks:-}" ] ||
+		    pkilled="${j#*:} after ${kdelay}s"
+		[ $rc != 137 ] || [ "${j#*:}" = "${ks:-}" ] ||
+		    fail "round $round: job ${j#*:} hangs: SIGKILLed after 40 s"
 	done
-	[ $i -lt 400 ] || fail "round $round: a pledge or EST client hangs"
-	oks=0 fails=0
-	for j in $JOBS; do
-		if wait "${j%%:*}"; then oks=$((oks + 1)); else fails=$((fails + 1)); fi
-	done
-	[ $victim = 1 ] || { wait "$RPID" 2>/dev/null || true; start_registrar; }
-	[ $victim = 0 ] || { wait "$MPID" 2>/dev/null || true; start_masa; }
+	ks=
+	[ $victim = 1 ] || { reap "$RPID"; start_registrar; }
+	[ $victim = 0 ] || { reap "$MPID"; start_masa; }
 	est_client "after-$round" ||
 	    fail "round $round: the restarted registrar does not enroll"
 	check_all "round $round"
 	prev_intact "round $round"
 	msg="round $round: killed $(echo "registrar MASA both" |
-	    cut -d' ' -f$((victim + 1))) after ${delay}, pledge $pkilled; $oks jobs ok, $fails failed"
+	    cut -d' ' -f$((victim + 1))) after ${delay}, pledge killed: $pkilled; $oks jobs ok, $fails failed"
 	echo "$msg" >>"$T/summary"
 	ok "$msg; databases and state consistent"
 done
