@@ -55,6 +55,23 @@ rand_rng(void)
 	return &rng;
 }
 
+/*
+ * Free the calling thread's generator and ECC cache now.  A program's
+ * main thread calls this before it returns: the destructor above runs
+ * only for threads that end with pthread_exit(), and without it the
+ * cache that checking a key fills stays allocated until exit.
+ */
+void
+rand_cleanup(void)
+{
+	if (rng_ready) {
+		pthread_setspecific(cleanup_key, NULL);
+		wc_FreeRng(&rng);
+		rng_ready = 0;
+	}
+	wc_ecc_fp_free();
+}
+
 enum brski_rc
 rand_bytes(uint8_t *out, size_t len, struct brski_err *e)
 {

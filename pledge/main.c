@@ -19,6 +19,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "pledge.h"
+#include "rand.h"
 #include "rfc3339.h"
 #include "secret.h"
 #include "state.h"
@@ -328,6 +329,7 @@ main(int argc, char **argv)
 	}
 	pledge_clear(&p);
 	conf_free(c);
+	rand_cleanup();
 	return ok ? BRSKI_EXIT_OK : (int)o.code;
 }
 

@@ -151,6 +151,61 @@ test_state_failed_commit_leaves_current(void **state)
 	tu_rmdir(tmp);
 }
 
+static void
+mkfile(const char *dir, const char *name, const char *text)
+{
+	struct brski_err	 e = { 0 };
+	char			*p = tu_path(dir, name);
+
+	assert_rc(file_write_atomic(p, text, strlen(text), 0600, &e),
+	    BRSKI_OK, &e);
+	free(p);
+}
+
+/*
+ * What a run killed with SIGKILL leaves (a generation never made current,
+ * one half-written, a temporary symlink) must neither push out the last
+ * good generation nor survive the next commit.  Regression: pruning kept
+ * "the newest other gen-*", which was the killed run's, and deleted the
+ * real previous generation.
+ */
+static void
+test_state_debris_of_killed_run(void **state)
+{
+	char	*tmp = tu_tmpdir(), *dir = tu_path(tmp, "st"), *s;
+	char	 prev[64], p[PATH_MAX], *orphan, *half;
+	ssize_t	 n;
+
+	(void)state;
+	commit_pair(dir, "cert-a", "key-a");
+	snprintf(p, sizeof(p), "%s/current", dir);
+	assert_true((n = readlink(p, prev, sizeof(prev) - 1)) > 0);
+	prev[n] = '\0';
+	orphan = tu_path(dir, "gen-999999999999-00000000");
+	half = tu_path(dir, ".new-gen-999999999998-00000000");
+	assert_int_equal(mkdir(orphan, 0700), 0);
+	mkfile(orphan, STATE_LDEVID_KEY, "orphan-key");
+	assert_int_equal(mkdir(half, 0700), 0);
+	mkfile(half, STATE_LDEVID_KEY ".tmp.AbCdEf", "half-key");
+	snprintf(p, sizeof(p), "%s/.current.gen-999999999998-00000000", dir);
+	assert_int_equal(symlink("gen-999999999998-00000000", p), 0);
+
+	commit_pair(dir, "cert-b", "key-b");
+	assert_string_equal((s = current(dir, STATE_LDEVID)), "cert-b");
+	free(s);
+	snprintf(p, sizeof(p), "%s/%s/%s", dir, prev, STATE_LDEVID);
+	assert_true(file_exists(p));	/* the previous generation stays */
+	assert_false(file_exists(orphan));
+	assert_false(file_exists(half));
+	snprintf(p, sizeof(p), "%s/.current.gen-999999999998-00000000", dir);
+	assert_int_equal(access(p, F_OK), -1);
+	assert_int_equal(count_gens(dir), 2);
+	free(orphan);
+	free(half);
+	free(dir);
+	tu_rmdir(tmp);
+}
+
 int
 main(void)
 {
@@ -159,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_state_keeps_two_generations),
 		cmocka_unit_test(test_state_keeps_previous_within_a_second),
 		cmocka_unit_test(test_state_failed_commit_leaves_current),
+		cmocka_unit_test(test_state_debris_of_killed_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
