@@ -21,7 +21,9 @@ start_daemon masa "$MASA" -d --port 0 --database "$T/m.db" \
     --signer-cert "$P/masa-signer-chain.pem" --signer-key "$P/masa-signer.key" \
     --manufacturer-ca "$P/vendor-ca.pem"
 MURL=https://localhost:$PORT
+CPORT=$(free_udp_port)
 start_daemon registrar "$REGISTRAR" -d --port 0 --database "$T/r.db" \
+    --coaps-port "$CPORT" --coaps-listen 127.0.0.1 \
     --tls-cert "$P/registrar-tls-chain.pem" --tls-key "$P/registrar-tls.key" \
     --ra-cert "$P/registrar-ra-chain.pem" --ra-key "$P/registrar-ra.key" \
     --domain-ca-cert "$P/domain-ca.pem" --domain-ca-key "$P/domain-ca.key" \
@@ -39,9 +41,10 @@ vg() {
 	    --errors-for-leak-kinds=definite,indirect \
 	    --show-leak-kinds=${VG_SHOW:-definite,indirect} --error-exitcode=99 \
 	    --track-origins=${VG_ORIGINS:-no} --log-file="$T/vg-$name.txt" \
-	    "$PLEDGE" -d --registrar "$RURL" \
-	    --idevid-cert "$P/idevid-0001-chain.pem" \
-	    --idevid-key "$P/idevid-0001.key" --state-dir "$T/state" \
+	    "$PLEDGE" -d --registrar "${VG_URL:-$RURL}" \
+	    --idevid-cert "$P/idevid-${VG_DEV:-0001}-chain.pem" \
+	    --idevid-key "$P/idevid-${VG_DEV:-0001}.key" \
+	    --state-dir "${VG_STATE:-$T/state}" \
 	    --timeout 20 "$@" >"$T/$name.out" 2>"$T/$name.log"
 	got=$?
 	set -e
@@ -75,6 +78,12 @@ vg status 0 --masa-ca "$P/masa-ca.pem" status
 # an error path: the voucher does not verify with this MASA CA
 vg refused 4 --masa-ca "$T/other/masa-ca.pem"
 grep -q "voucher signature" "$T/refused.log" || fail "refused: no reason logged"
+# the constrained path: libcoap, DTLS (OpenSSL), COSE, EST-coaps
+"$CERTS" idevid "$P" 0002 >/dev/null
+"$MASA" --database "$T/m.db" ctl add 0002 >/dev/null
+VG_URL=coaps://127.0.0.1:$CPORT VG_DEV=0002 VG_STATE=$T/state-coaps \
+    vg enroll-coaps 0 --masa-ca "$P/masa-signer.pem"
+[ -s "$T/state-coaps/current/voucher.cose" ] || fail "enroll-coaps: no COSE voucher stored"
 
 # the check can fail: a program that leaks is caught the same way
 printf '%s\n' '#include <stdlib.h>' '#include <string.h>' \
