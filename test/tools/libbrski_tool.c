@@ -13,6 +13,9 @@
  *   cose-sign PAYLOAD KEY OUT [CERTS.pem]             (x5bag when CERTS)
  *   cose-verify IN CERT.pem [OUT]                      (key of CERT's first)
  *   cbor-json KIND IN OUT | json-cbor KIND IN OUT      (KIND: voucher|request)
+ *   cms-sign-bench CONTENT SIGNER.pem KEY N          (N signatures, rate)
+ * KEY is a PEM file or a pkcs11: URI (module and PIN from the variables
+ * BRSKI_PKCS11_MODULE and BRSKI_PKCS11_PIN_FILE or BRSKI_PKCS11_PIN_ENV).
  * Exit 0 on success, 1 with the error on stderr.
  */
 #include "config.h"
@@ -27,6 +30,7 @@
 #include "csr.h"
 #include "fileio.h"
 #include "key.h"
+#include "key_pkcs11.h"
 #include "voucher_cbor.h"
 #include "x509.h"
 
@@ -35,6 +39,16 @@ fail(struct brski_err *e)
 {
 	fprintf(stderr, "error: %s\n", e->msg);
 	return 1;
+}
+
+/* A key file or a pkcs11: URI; see the comment at the top. */
+static enum brski_rc
+open_key(const char *spec, struct brski_key **key, struct brski_err *e)
+{
+	struct key_pkcs11_opts	o = { getenv("BRSKI_PKCS11_MODULE"),
+	    getenv("BRSKI_PKCS11_PIN_FILE"), getenv("BRSKI_PKCS11_PIN_ENV") };
+
+	return key_open(spec, &o, key, e);
 }
 
 static int
@@ -48,7 +62,7 @@ cms_sign_cmd(char **av, int ac, struct brski_err *e)
 
 	if (file_read(av[0], CMS_DER_MAX, &in, &inlen, e) != BRSKI_OK ||
 	    x509_list_load(av[1], &signer, e) != BRSKI_OK ||
-	    key_load(av[2], &key, e) != BRSKI_OK ||
+	    open_key(av[2], &key, e) != BRSKI_OK ||
 	    (ac > 4 && x509_list_load(av[4], &chain, e) != BRSKI_OK) ||
 	    cms_sign(in, inlen, cms_oid_voucher, sizeof(cms_oid_voucher),
 	    signer.v[0], &chain, key, time(NULL), &out, &outlen, e) !=
@@ -62,6 +76,50 @@ cms_sign_cmd(char **av, int ac, struct brski_err *e)
 	key_free(key);
 	x509_list_free(&signer);
 	x509_list_free(&chain);
+	return rc;
+}
+
+/* Sign CONTENT N times as a voucher; print the rate. */
+static int
+cms_bench_cmd(char **av, struct brski_err *e)
+{
+	struct x509_list	 signer = { 0 };
+	struct brski_key	*key = NULL;
+	struct timespec		 t0, t1;
+	uint8_t			*in = NULL, *out = NULL;
+	size_t			 inlen, outlen;
+	long			 n = strtol(av[3], NULL, 10), i;
+	double			 s;
+	int			 rc = 1;
+
+	if (n < 1 || n > 1000000)
+		n = 1;
+	if (file_read(av[0], CMS_DER_MAX, &in, &inlen, e) != BRSKI_OK ||
+	    x509_list_load(av[1], &signer, e) != BRSKI_OK ||
+	    open_key(av[2], &key, e) != BRSKI_OK) {
+		rc = fail(e);
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		if (cms_sign(in, inlen, cms_oid_voucher,
+		    sizeof(cms_oid_voucher), signer.v[0], NULL, key, time(NULL),
+		    &out, &outlen, e) != BRSKI_OK) {
+			rc = fail(e);
+			goto out;
+		}
+		free(out);
+		out = NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("%ld CMS signatures (%s) in %.3f s: %.1f/s\n", n,
+	    key_describe(key), s, (double)n / s);
+	rc = 0;
+out:
+	free(in);
+	key_free(key);
+	x509_list_free(&signer);
 	return rc;
 }
 
@@ -134,7 +192,7 @@ csr_cmd(const char *cmd, char **av, int ac, struct brski_err *e)
 		r.cn = av[1];
 		r.serial_number = av[2];
 		r.challenge_password = ac > 4 ? av[4] : NULL;
-		if (key_load(av[0], &key, e) != BRSKI_OK ||
+		if (open_key(av[0], &key, e) != BRSKI_OK ||
 		    csr_create(&r, key, &buf, &len, e) != BRSKI_OK ||
 		    file_write_atomic(av[3], buf, len, 0644, e) != BRSKI_OK)
 			rc = fail(e);
@@ -239,7 +297,7 @@ cose_cmd(const char *cmd, char **av, int ac, struct brski_err *e)
 	if (file_read(av[0], COSE_MAX, &in, &inlen, e) != BRSKI_OK)
 		return fail(e);
 	if (strcmp(cmd, "cose-sign") == 0) {
-		if (key_load(av[1], &key, e) != BRSKI_OK ||
+		if (open_key(av[1], &key, e) != BRSKI_OK ||
 		    (ac > 3 && x509_list_load(av[3], &l, e) != BRSKI_OK) ||
 		    cose_sign1(in, inlen, key, ac > 3 ? &o : NULL, &out, &outlen,
 		    e) != BRSKI_OK ||
@@ -306,6 +364,8 @@ main(int argc, char **argv)
 
 	if (strcmp(cmd, "cms-sign") == 0 && ac >= 4)
 		return cms_sign_cmd(av, ac, &e);
+	if (strcmp(cmd, "cms-sign-bench") == 0 && ac == 4)
+		return cms_bench_cmd(av, &e);
 	if (strcmp(cmd, "cms-verify") == 0 && ac >= 2)
 		return cms_verify_cmd(av, ac, &e);
 	if ((strcmp(cmd, "certs-only-encode") == 0 && ac == 2) ||
