@@ -59,6 +59,7 @@
 #define P11_CKR_USER_ALREADY_LOGGED_IN	0x100UL
 #define P11_CKR_USER_PIN_NOT_INITIALIZED 0x102UL
 #define P11_CK_UNAVAILABLE		(~0UL)
+#define P11_CKA_VALUE			0x011UL
 
 #define P11_SLOTS_MAX	64	/* slots we look at in one module */
 #define P11_DEVID_BASE	0x62720000	/* "br": ours, not INVALID_DEVID */
@@ -426,6 +427,13 @@ key_in_token(const struct brski_key *k)
 	return 0;
 }
 
+unsigned
+key_token_flags(const struct brski_key *k)
+{
+	(void)k;
+	return 0;
+}
+
 const char *
 key_describe(const struct brski_key *k)
 {
@@ -465,6 +473,7 @@ struct key_token {
 	size_t			 id_len;
 	char			 label[KEY_P11_LABEL_MAX + 1];
 	char			 desc[128];	/* for logs: token/object */
+	unsigned		 flags;		/* KEY_TOKEN_* */
 };
 
 static pthread_mutex_t	 reg_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -772,7 +781,7 @@ check_private(struct p11_token *t, CK_OBJECT_HANDLE h, struct key_token *kt,
     enum key_type *type, int *curve, struct brski_err *e)
 {
 	CK_KEY_TYPE	kty = 0;
-	CK_BBOOL	sign = CK_FALSE;
+	CK_BBOOL	sign = CK_FALSE, ext = CK_TRUE, sens = CK_FALSE;
 	uint8_t		params[P11_ATTR_MAX];
 	CK_ATTRIBUTE	a[] = {
 		{ CKA_KEY_TYPE, &kty, sizeof(kty) },
@@ -780,11 +789,21 @@ check_private(struct p11_token *t, CK_OBJECT_HANDLE h, struct key_token *kt,
 		{ CKA_ID, kt->id, sizeof(kt->id) },
 		{ CKA_LABEL, kt->label, KEY_P11_LABEL_MAX },
 		{ CKA_EC_PARAMS, params, sizeof(params) },
-	};
+		{ CKA_EXTRACTABLE, &ext, sizeof(ext) },
+		{ CKA_SENSITIVE, &sens, sizeof(sens) },
+	}, v = { P11_CKA_VALUE, NULL, 0 };
 	size_t		i;
 
 	/* unreadable attributes come back as CK_UNAVAILABLE_INFORMATION */
-	(void)t->tok.func->C_GetAttributeValue(t->tok.handle, h, a, 5);
+	(void)t->tok.func->C_GetAttributeValue(t->tok.handle, h, a, 7);
+	if (a[5].ulValueLen == P11_CK_UNAVAILABLE || ext != CK_FALSE)
+		kt->flags |= KEY_TOKEN_EXTRACTABLE;
+	if (a[6].ulValueLen == P11_CK_UNAVAILABLE || sens != CK_TRUE)
+		kt->flags |= KEY_TOKEN_NOT_SENSITIVE;
+	/* the private scalar itself: a guarded key refuses even its size */
+	if (t->tok.func->C_GetAttributeValue(t->tok.handle, h, &v, 1) ==
+	    CKR_OK && v.ulValueLen != P11_CK_UNAVAILABLE)
+		kt->flags |= KEY_TOKEN_VALUE_READ;
 	if (a[0].ulValueLen == P11_CK_UNAVAILABLE)
 		return brski_fail(e, BRSKI_ECONFIG, "%s: cannot read the key "
 		    "type", kt->desc);
@@ -1061,6 +1080,13 @@ int
 key_in_token(const struct brski_key *k)
 {
 	return k != NULL && k->token != NULL;
+}
+
+/* KEY_TOKEN_* bits: what the token lets out about the private key. */
+unsigned
+key_token_flags(const struct brski_key *k)
+{
+	return key_in_token(k) ? k->token->flags : 0;
 }
 
 /* "key "x" in token "y"" for token keys, for log lines. */

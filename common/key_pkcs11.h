@@ -53,7 +53,13 @@ enum brski_rc	key_open_pkcs11(const char *, const struct key_pkcs11_uri *,
 		    struct brski_err *);
 enum brski_rc	key_open(const char *, const struct key_pkcs11_opts *,
 		    struct brski_key **, struct brski_err *);
+/* key_token_flags(): how well the token guards the private key */
+#define KEY_TOKEN_EXTRACTABLE	0x1	/* CKA_EXTRACTABLE true */
+#define KEY_TOKEN_NOT_SENSITIVE	0x2	/* CKA_SENSITIVE false */
+#define KEY_TOKEN_VALUE_READ	0x4	/* C_GetAttributeValue(CKA_VALUE) ok */
+
 int		key_in_token(const struct brski_key *);
+unsigned	key_token_flags(const struct brski_key *);
 const char	*key_describe(const struct brski_key *);
 
 #endif /* BRSKI_KEY_PKCS11_H */
