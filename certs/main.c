@@ -26,11 +26,11 @@
 #define DAY		(24 * 60 * 60)
 #define CA_DAYS		3650
 #define NAMES_MAX	8
-#define TOKEN_KEYS_MAX	4
+#define TOKEN_KEYS_MAX	5
 
 /* the roles whose key may live in a PKCS#11 token: the signers */
 static const char *const token_roles[TOKEN_KEYS_MAX] = {
-	"vendor-ca", "masa-ca", "masa-signer", "domain-ca",
+	"vendor-ca", "masa-ca", "masa-signer", "domain-ca", "idevid",
 };
 
 /* IEEE 802.1AR: an IDevID without a well-defined expiry uses this. */
@@ -86,7 +86,7 @@ usage(FILE *f)
 "  --token-key ROLE=URI  use the key in a PKCS#11 token (RFC 7512 URI,\n"
 "                      e.g. pkcs11:token=masa;object=signer) instead of\n"
 "                      making one; ROLE is vendor-ca, masa-ca,\n"
-"                      masa-signer or domain-ca (repeatable)\n"
+"                      masa-signer, domain-ca or idevid (repeatable)\n"
 "  --pkcs11-module PATH  the token's PKCS#11 module\n"
 "  --pkcs11-pin-file F   file with the user PIN (mode 0600)\n"
 "  --pkcs11-pin-env VAR  environment variable with the user PIN\n"
@@ -463,7 +463,7 @@ set_token_key(struct opts *o, const char *arg)
 			return 0;
 		}
 	fprintf(stderr, "brski-certs: --token-key %s: use ROLE=pkcs11:URI, "
-	    "ROLE one of vendor-ca, masa-ca, masa-signer, domain-ca (TLS "
+	    "ROLE one of vendor-ca, masa-ca, masa-signer, domain-ca, idevid (TLS "
 	    "server and client keys must be files)\n", arg);
 	return -1;
 }

@@ -47,6 +47,9 @@ p11 --token-label domain --login --pin "$PIN" --keypairgen \
 p11 --token-label device --login --pin "$PIN" --keypairgen \
     --key-type EC:prime256v1 --label device-key --id 05 >/dev/null ||
     fail "keypairgen device-key"
+p11 --token-label device --login --pin "$PIN" --keypairgen \
+    --key-type EC:prime256v1 --label idevid-0002 --id 06 >/dev/null ||
+    fail "keypairgen idevid-0002"
 p11 --token-label masa --login --pin "$PIN" --keypairgen \
     --key-type rsa:2048 --label rsa-key --id 03 >/dev/null ||
     fail "keypairgen rsa-key"
@@ -82,9 +85,14 @@ expect_ok "openssl verify: registrar certificates signed by the token CA key" \
     "$OPENSSL" verify -x509_strict -CAfile "$P/domain-ca.pem" "$P/domain-ca.pem" \
     "$P/registrar-tls.pem" "$P/registrar-ra.pem"
 grep -q "$SIGNER_URI" "$P/index.txt" || fail "index.txt does not name the token key"
+IDEV_URI="pkcs11:token=device;object=idevid-0002"
+expect_ok "brski-certs issues an IDevID for a key in the device's token" \
+    "$CERTS" --pkcs11-module "$MOD" --pkcs11-pin-file "$T/pin" \
+    --token-key "idevid=$IDEV_URI" idevid "$P" 0002
+[ ! -e "$P/idevid-0002.key" ] || fail "idevid-0002.key written for a token key"
 
 # --- the three processes ---
-"$MASA" --database "$T/m.db" ctl add 0001 || fail "ctl add"
+"$MASA" --database "$T/m.db" ctl add 0001 0002 || fail "ctl add"
 cat >"$T/masa.conf" <<EOF
 listen 127.0.0.1
 port 0
@@ -135,6 +143,31 @@ expect_ok "openssl verify: the LDevID, against the token domain CA" \
     "$OPENSSL" verify -x509_strict -CAfile "$P/domain-ca.pem" "$S/ldevid.pem"
 "$OPENSSL" x509 -in "$S/ldevid.pem" -noout -issuer | grep -q "Domain CA" ||
     fail "LDevID issuer"
+
+# a pledge whose IDevID key is in a token: PVR and TLS client auth
+expect_ok "pledge 0002 enrolls with its IDevID key in a token" \
+    "$PLEDGE" -d --registrar "$RURL" --idevid-cert "$P/idevid-0002-chain.pem" \
+    --idevid-key "$IDEV_URI" --pkcs11-module "$MOD" --pkcs11-pin-file "$T/pin" \
+    --masa-ca "$P/masa-ca.pem" --timeout 10 --state-dir "$T/state2"
+expect_ok "openssl verify: pledge 0002's LDevID" "$OPENSSL" verify \
+    -x509_strict -CAfile "$P/domain-ca.pem" "$T/state2/current/ldevid.pem"
+"$REGISTRAR" --database "$T/r.db" ctl list | grep -q "^0002 .*voucher:yes" ||
+    fail "registrar has no voucher for 0002"
+# the TLS handshake itself was signed in the token: the registrar's
+# GnuTLS checked the CertificateVerify against the IDevID
+grep -q 'simpleenroll -> 200 .*client ".*serialNumber=0002"' "$T/registrar.log" ||
+    fail "the registrar did not see 0002's IDevID as TLS client certificate"
+ok "TLS client authentication with the IDevID key in the token"
+set +e
+"$PLEDGE" -d --registrar "$RURL" --idevid-cert "$P/idevid-0002-chain.pem" \
+    --idevid-key "pkcs11:token=device;object=device-key" --pkcs11-module "$MOD" \
+    --pkcs11-pin-file "$T/pin" --masa-ca "$P/masa-ca.pem" --timeout 10 \
+    --state-dir "$T/state3" >/dev/null 2>"$T/p3.log"
+rc=$?
+set -e
+[ "$rc" != 0 ] && grep -q "idevid-key is not the key of idevid-cert" "$T/p3.log" &&
+    [ ! -e "$T/state3/current" ] || { cat "$T/p3.log"; fail "pledge with another token key: exit $rc"; }
+ok "pledge with a token key that is not its IDevID's -> refused (exit $rc)"
 
 # an EST client whose key is in a token too: CSR signed in the token
 DEV_URI="pkcs11:token=device;object=device-key"
