@@ -259,7 +259,7 @@ test_key_open_errors(void **state)
 static int
 make_token(const char *dir)
 {
-	char	cmd[2048];
+	char	cmd[4096];
 	FILE	*f;
 	char	*conf = tu_path(dir, "softhsm2.conf");
 
@@ -284,6 +284,15 @@ make_token(const char *dir)
 	    "pkcs11-tool --module %s --token-label unit --login --pin 1234 "
 	    "--keypairgen --key-type EC:secp384r1 --label b --id 02 "
 	    ">/dev/null", SOFTHSM_MODULE, SOFTHSM_MODULE);
+	assert_int_equal(system(cmd), 0);
+	/* "nopub": its public key object deleted; "dup": two keys */
+	snprintf(cmd, sizeof(cmd), "P='pkcs11-tool --module %s --token-label "
+	    "unit --login --pin 1234'; $P --keypairgen --key-type "
+	    "EC:prime256v1 --label nopub --id 03 >/dev/null && $P "
+	    "--delete-object --type pubkey --label nopub >/dev/null && $P "
+	    "--keypairgen --key-type EC:prime256v1 --label dup --id 04 "
+	    ">/dev/null && $P --keypairgen --key-type EC:prime256v1 --label "
+	    "dup --id 05 >/dev/null", SOFTHSM_MODULE);
 	assert_int_equal(system(cmd), 0);
 	return 1;
 }
@@ -363,6 +372,17 @@ test_token_keys(void **state)
 	assert_non_null(strstr(e.msg, "no such private key"));
 	assert_rc(key_open("pkcs11:token=unit;object=a;id=%02", &o, &a, &e),
 	    BRSKI_ECONFIG, &e);
+	assert_rc(key_open("pkcs11:token=unit;object=nopub", &o, &a, &e),
+	    BRSKI_ECONFIG, &e);
+	assert_non_null(strstr(e.msg, "no public key object"));
+	assert_rc(key_open("pkcs11:token=unit;object=dup", &o, &a, &e),
+	    BRSKI_ECONFIG, &e);
+	assert_non_null(strstr(e.msg, "more than one private key"));
+	assert_rc(key_open("pkcs11:token=unit;object=dup;id=%05", &o, &a, &e),
+	    BRSKI_OK, &e);
+	sign_check(a);
+	key_free(a);
+	a = NULL;
 	free(pin);
 	pin = write_pin(*state, "badpin", "4321\n", 0600);
 	o.pin_file = pin;
