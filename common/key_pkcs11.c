@@ -58,6 +58,7 @@
 #define P11_CKR_TOKEN_NOT_PRESENT	0x0e0UL
 #define P11_CKR_USER_ALREADY_LOGGED_IN	0x100UL
 #define P11_CKR_USER_PIN_NOT_INITIALIZED 0x102UL
+#define P11_CKR_ALREADY_INITIALIZED	0x191UL
 #define P11_CK_UNAVAILABLE		(~0UL)
 #define P11_CKA_VALUE			0x011UL
 
@@ -496,6 +497,8 @@ rv_name(CK_RV rv)
 	case P11_CKR_DEVICE_REMOVED:	return "CKR_DEVICE_REMOVED";
 	case P11_CKR_USER_PIN_NOT_INITIALIZED:
 		return "CKR_USER_PIN_NOT_INITIALIZED";
+	case P11_CKR_ALREADY_INITIALIZED:
+		return "CKR_CRYPTOKI_ALREADY_INITIALIZED";
 	default:			return "error";
 	}
 }
@@ -532,21 +535,25 @@ static enum brski_rc
 module_get(const char *path, struct p11_module **out, struct brski_err *e)
 {
 	struct p11_module	*m;
-	struct stat		 st;
+	char			 real[PATH_MAX];
 	CK_RV			 rv = CKR_OK;
 	int			 ret;
 
+	/*
+	 * One entry per module file, whatever path names it: a second
+	 * C_Initialize of a loaded module fails (ALREADY_INITIALIZED).
+	 */
+	if (realpath(path, real) == NULL)
+		return brski_fail(e, BRSKI_ECONFIG, "PKCS#11 module %s: %s",
+		    path, strerror(errno));
 	for (m = modules; m != NULL; m = m->next)
-		if (strcmp(m->path, path) == 0) {
+		if (strcmp(m->path, real) == 0) {
 			m->refs++;
 			*out = m;
 			return BRSKI_OK;
 		}
-	if (stat(path, &st) == -1)
-		return brski_fail(e, BRSKI_ECONFIG, "PKCS#11 module %s: %s",
-		    path, strerror(errno));
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->path = strdup(path)) == NULL) {
+	    (m->path = strdup(real)) == NULL) {
 		free(m);
 		return brski_fail(e, BRSKI_ENOMEM, "PKCS#11: out of memory");
 	}

@@ -326,7 +326,7 @@ test_token_keys(void **state)
 	struct brski_err	 e = { 0 };
 	uint8_t			*der = NULL;
 	size_t			 len;
-	char			*pin, *out;
+	char			*pin, *out, *link;
 
 	if (!make_token(*state))
 		skip();
@@ -337,8 +337,14 @@ test_token_keys(void **state)
 	assert_true(key_in_token(a));
 	assert_int_equal(a->type, KEY_EC_P256);
 	assert_int_equal(key_token_flags(a), 0);
+	/* the same module by another path: one C_Initialize, not two */
+	link = tu_path(*state, "alias.so");
+	assert_int_equal(symlink(SOFTHSM_MODULE, link), 0);
+	o.module = link;
 	assert_rc(key_open("pkcs11:token=unit;id=%02", &o, &b, &e), BRSKI_OK,
 	    &e);
+	o.module = SOFTHSM_MODULE;
+	free(link);
 	assert_int_equal(b->type, KEY_EC_P384);
 	assert_rc(key_open("pkcs11:token=unit;object=a;id=%01", &o, &a2, &e),
 	    BRSKI_OK, &e);
