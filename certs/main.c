@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "key.h"
 #include "key_pkcs11.h"
+#include "secret.h"
 #include "x509.h"
 
 #define DAY		(24 * 60 * 60)
@@ -378,6 +379,37 @@ index_with_tokens(const struct opts *o)
 }
 
 static int
+token_keys_given(const struct opts *o)
+{
+	size_t	i;
+
+	for (i = 0; i < TOKEN_KEYS_MAX; i++)
+		if (o->token_key[i] != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Open each token key once before any file is written: a wrong PIN or
+ * key label must not leave half a PKI behind.
+ */
+static int
+check_tokens(const struct opts *o, struct brski_err *e)
+{
+	struct brski_key	*k;
+	size_t			 i;
+
+	for (i = 0; i < TOKEN_KEYS_MAX; i++) {
+		if (o->token_key[i] == NULL)
+			continue;
+		if (role_key(o, token_roles[i], &k, e) != BRSKI_OK)
+			return 0;
+		key_free(k);
+	}
+	return 1;
+}
+
+static int
 cmd_init(const struct opts *o, const char *dir, struct brski_err *e)
 {
 	struct issued	vendor = { 0 }, masaca = { 0 }, signer = { 0 };
@@ -572,11 +604,21 @@ main(int argc, char **argv)
 	    .masa_url = "localhost:9443", .org = "Example",
 	    .domain = "example.net" };
 	struct brski_err	e = { 0 };
-	struct issued		vendor;
-	int			i;
+	struct issued		vendor = { 0 };
+	uint8_t			*pin = NULL;
+	size_t			 pin_len = 0;
+	int			 i, rc;
 
 	if (parse_opts(argc, argv, &o) == -1)
 		return 2;
+	/* read once: an environment PIN is wiped when read */
+	if (token_keys_given(&o)) {
+		if (key_pin_read(o.p11.pin_file, o.p11.pin_env, &pin, &pin_len,
+		    &e) != BRSKI_OK)
+			return fail(&e);
+		o.p11.pin = pin;
+		o.p11.pin_len = pin_len;
+	}
 	if (o.ndns == 0)
 		o.dns[o.ndns++] = "localhost";
 	if (o.nip == 0) {
@@ -586,18 +628,21 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 2 && strcmp(argv[0], "init") == 0)
-		return cmd_init(&o, argv[1], &e) ? 0 : fail(&e);
-	if (argc >= 3 && strcmp(argv[0], "idevid") == 0) {
-		if (!load(&o, argv[1], "vendor-ca", &vendor, &e))
-			return fail(&e);
-		for (i = 2; i < argc; i++)
-			if (!make_idevid(&o, argv[1], argv[i], &vendor, &e)) {
-				issued_free(&vendor);
-				return fail(&e);
-			}
+		rc = check_tokens(&o, &e) && cmd_init(&o, argv[1], &e) ? 0 :
+		    fail(&e);
+	else if (argc >= 3 && strcmp(argv[0], "idevid") == 0) {
+		rc = 0;
+		if (!check_tokens(&o, &e) ||
+		    !load(&o, argv[1], "vendor-ca", &vendor, &e))
+			rc = fail(&e);
+		for (i = 2; rc == 0 && i < argc; i++)
+			if (!make_idevid(&o, argv[1], argv[i], &vendor, &e))
+				rc = fail(&e);
 		issued_free(&vendor);
-		return 0;
+	} else {
+		usage(stderr);
+		rc = 2;
 	}
-	usage(stderr);
-	return 2;
+	secret_free(pin, pin_len);
+	return rc;
 }

@@ -96,6 +96,7 @@ daemon_load_key(const struct conf *c, const char *name, struct brski_key **k,
 	struct key_pkcs11_opts	o;
 	enum brski_rc		rc;
 
+	memset(&o, 0, sizeof(o));
 	o.module = conf_str(c, "pkcs11-module");
 	o.pin_file = conf_str(c, "pkcs11-pin-file");
 	o.pin_env = conf_str(c, "pkcs11-pin-env");

@@ -400,6 +400,8 @@ key_open(const char *spec, const struct key_pkcs11_opts *o,
 		return brski_fail(e, BRSKI_ECONFIG, "no PKCS#11 module for %s: "
 		    "set pkcs11-module (e.g. /usr/lib/softhsm/libsofthsm2.so)",
 		    spec);
+	if (o != NULL && o->pin != NULL)
+		return key_open_pkcs11(module, &u, o->pin, o->pin_len, out, e);
 	if ((rc = key_pin_read(o != NULL ? o->pin_file : NULL,
 	    o != NULL ? o->pin_env : NULL, &pin, &pinlen, e)) != BRSKI_OK)
 		return rc;
@@ -1070,6 +1072,9 @@ key_open_pkcs11(const char *module, const struct key_pkcs11_uri *u,
 	enum brski_rc		 rc;
 
 	*out = NULL;
+	if (pin == NULL || pinlen == 0 || pinlen > KEY_PIN_MAX)
+		return brski_fail(e, BRSKI_EINVAL, "PKCS#11: a PIN of %zu "
+		    "bytes (1..%d)", pin == NULL ? 0 : pinlen, KEY_PIN_MAX);
 	pthread_mutex_lock(&reg_lock);
 	if ((rc = module_get(module, &m, e)) != BRSKI_OK)
 		goto out;

@@ -41,6 +41,8 @@ struct key_pkcs11_opts {
 	const char	*module;	/* path of the module, or NULL */
 	const char	*pin_file;	/* file holding the user PIN */
 	const char	*pin_env;	/* environment variable with the PIN */
+	const uint8_t	*pin;		/* or the PIN itself, read before */
+	size_t		 pin_len;	/* (by a program opening several keys) */
 };
 
 int		key_is_pkcs11_uri(const char *);

@@ -61,6 +61,18 @@ printf '%s\n' "$PIN" >"$T/pin"
 chmod 600 "$T/pin"
 
 # --- the demo PKI, with the two signers' certificates for token keys ---
+printf '11112222\n' >"$T/badpin"
+chmod 600 "$T/badpin"
+expect_fail "brski-certs with a wrong PIN" "$CERTS" --pkcs11-module "$MOD" \
+    --pkcs11-pin-file "$T/badpin" --token-key "masa-signer=$SIGNER_URI" \
+    init "$T/pki-bad"
+grep -q 'token "masa": wrong PIN' "$T/last.out" || fail "brski-certs: no reason"
+[ ! -e "$T/pki-bad" ] || fail "brski-certs left files after a wrong PIN"
+# both token keys with the PIN from the environment (read once)
+BRSKI_CERTS_PIN=$PIN expect_ok "brski-certs, two token keys, PIN from the environment" \
+    "$CERTS" --pkcs11-module "$MOD" --pkcs11-pin-env BRSKI_CERTS_PIN \
+    --token-key "masa-signer=$SIGNER_URI" --token-key "domain-ca=$CA_URI" \
+    init "$T/pki-env"
 P=$T/pki
 expect_ok "brski-certs certifies the token keys" "$CERTS" \
     --pkcs11-module "$MOD" --pkcs11-pin-file "$T/pin" \
@@ -270,8 +282,6 @@ refuse() {	# refuse DESC REGEX masa-options...
 	[ ! -e "$T/neg.db" ] && [ ! -e "$T/neg.db-wal" ] || fail "$desc: left a database"
 	ok "$desc -> $(grep 'brski-masa:' "$T/neg.log" | head -1 | cut -c1-150)"
 }
-printf '11112222\n' >"$T/badpin"
-chmod 600 "$T/badpin"
 refuse "wrong PIN" "token \"masa\": wrong PIN" \
     --signer-key "$SIGNER_URI" --pkcs11-pin-file "$T/badpin"
 cp "$T/pin" "$T/pin644"

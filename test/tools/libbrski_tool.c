@@ -47,8 +47,9 @@ fail(struct brski_err *e)
 static enum brski_rc
 open_key(const char *spec, struct brski_key **key, struct brski_err *e)
 {
-	struct key_pkcs11_opts	o = { getenv("BRSKI_PKCS11_MODULE"),
-	    getenv("BRSKI_PKCS11_PIN_FILE"), getenv("BRSKI_PKCS11_PIN_ENV") };
+	struct key_pkcs11_opts	o = { .module = getenv("BRSKI_PKCS11_MODULE"),
+	    .pin_file = getenv("BRSKI_PKCS11_PIN_FILE"),
+	    .pin_env = getenv("BRSKI_PKCS11_PIN_ENV") };
 
 	return key_open(spec, &o, key, e);
 }

@@ -226,7 +226,7 @@ test_pin_env_is_wiped(void **state)
 static void
 test_key_open_errors(void **state)
 {
-	struct key_pkcs11_opts	 o = { NULL, NULL, NULL };
+	struct key_pkcs11_opts	 o = { .module = NULL };
 	struct brski_key	*k = NULL;
 	struct brski_err	 e = { 0 };
 	char			*pin, *mod;
@@ -247,6 +247,21 @@ test_key_open_errors(void **state)
 	    BRSKI_ECONFIG, &e);
 	assert_non_null(strstr(e.msg, "No such file"));
 	assert_null(k);
+	/* PIN sanity before the module sees it */
+	{
+		struct key_pkcs11_uri	u;
+		uint8_t			p[KEY_PIN_MAX + 1] = { '1' };
+
+		assert_rc(key_pkcs11_uri_parse("pkcs11:token=a;object=b", &u,
+		    &e), BRSKI_OK, &e);
+		assert_rc(key_open_pkcs11(mod, &u, p, 0, &k, &e), BRSKI_EINVAL,
+		    &e);
+		assert_rc(key_open_pkcs11(mod, &u, p, sizeof(p), &k, &e),
+		    BRSKI_EINVAL, &e);
+		assert_rc(key_open_pkcs11(mod, &u, NULL, 4, &k, &e),
+		    BRSKI_EINVAL, &e);
+		assert_null(k);
+	}
 	o.module = pin;		/* exists, is no shared object */
 	assert_rc(key_open("pkcs11:token=a;object=b", &o, &k, &e),
 	    BRSKI_ECONFIG, &e);
@@ -321,7 +336,7 @@ sign_check(const struct brski_key *k)
 static void
 test_token_keys(void **state)
 {
-	struct key_pkcs11_opts	 o = { SOFTHSM_MODULE, NULL, NULL };
+	struct key_pkcs11_opts	 o = { .module = SOFTHSM_MODULE };
 	struct brski_key	*a = NULL, *b = NULL, *a2 = NULL;
 	struct brski_err	 e = { 0 };
 	uint8_t			*der = NULL;
