@@ -15,15 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "fileio.h"
 #include "key.h"
+#include "key_pkcs11.h"
+#include "secret.h"
 #include "x509.h"
 
 #define DAY		(24 * 60 * 60)
 #define CA_DAYS		3650
 #define NAMES_MAX	8
+#define TOKEN_KEYS_MAX	5
+
+/* the roles whose key may live in a PKCS#11 token: the signers */
+static const char *const token_roles[TOKEN_KEYS_MAX] = {
+	"vendor-ca", "masa-ca", "masa-signer", "domain-ca", "idevid",
+};
 
 /* IEEE 802.1AR: an IDevID without a well-defined expiry uses this. */
 #define NO_WELL_DEFINED_EXPIRY	253402300799LL	/* 9999-12-31T23:59:59Z */
@@ -40,6 +49,8 @@ struct opts {
 	const char	*ip[NAMES_MAX];
 	size_t		 nip;
 	int		 force;
+	const char	*token_key[TOKEN_KEYS_MAX];	/* URI per role */
+	struct key_pkcs11_opts p11;
 };
 
 struct issued {
@@ -73,6 +84,13 @@ usage(FILE *f)
 "                      default localhost)\n"
 "  --ip ADDR           IP subjectAltName (repeatable; default 127.0.0.1, ::1)\n"
 "  --force             overwrite existing files\n"
+"  --token-key ROLE=URI  use the key in a PKCS#11 token (RFC 7512 URI,\n"
+"                      e.g. pkcs11:token=masa;object=signer) instead of\n"
+"                      making one; ROLE is vendor-ca, masa-ca,\n"
+"                      masa-signer, domain-ca or idevid (repeatable)\n"
+"  --pkcs11-module PATH  the token's PKCS#11 module\n"
+"  --pkcs11-pin-file F   file with the user PIN (mode 0600)\n"
+"  --pkcs11-pin-env VAR  environment variable with the user PIN\n"
 "  -h, --help          this text\n"
 "  -V, --version       version\n");
 }
@@ -84,17 +102,46 @@ fail(struct brski_err *e)
 	return 1;
 }
 
-/* Issue a certificate for a fresh key; issuer NULL: self-signed. */
+/* The token key URI given for role name, or NULL. */
+static const char *
+token_key(const struct opts *o, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < TOKEN_KEYS_MAX; i++)
+		if (strcmp(token_roles[i], name) == 0)
+			return o->token_key[i];
+	return NULL;
+}
+
+/*
+ * The key for role name: the token key given with --token-key (its
+ * private half never leaves the token), else a fresh one.
+ */
+static enum brski_rc
+role_key(const struct opts *o, const char *name, struct brski_key **k,
+    struct brski_err *e)
+{
+	const char	*uri = token_key(o, name);
+
+	if (uri == NULL)
+		return key_generate(o->key_type, k, e);
+	if (key_open(uri, &o->p11, k, e) != BRSKI_OK)
+		return brski_prefix(e, "%s: ", name);
+	return BRSKI_OK;
+}
+
+/* Issue a certificate for role name's key; ca NULL: self-signed. */
 static int
-mint(const struct opts *o, struct x509_template *t, const struct issued *ca,
-    struct issued *out, struct brski_err *e)
+mint(const struct opts *o, const char *name, struct x509_template *t,
+    const struct issued *ca, struct issued *out, struct brski_err *e)
 {
 	uint8_t	*spki = NULL, *der = NULL;
 	size_t	 slen, dlen;
 	int	 ok = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (key_generate(o->key_type, &out->key, e) != BRSKI_OK ||
+	if (role_key(o, name, &out->key, e) != BRSKI_OK ||
 	    key_spki(out->key, &spki, &slen, e) != BRSKI_OK)
 		goto done;
 	if (x509_issue(t, spki, slen, ca ? ca->cert : NULL,
@@ -126,7 +173,10 @@ join(const char *dir, const char *name)
 	return p;
 }
 
-/* Write NAME.pem (0644) and NAME.key (0600), refusing to overwrite. */
+/*
+ * Write NAME.pem (0644) and NAME.key (0600), refusing to overwrite; a
+ * key in a token has no file (an old one is removed with --force).
+ */
 static int
 save(const struct opts *o, const char *dir, const char *name,
     const struct issued *i, const struct issued *chain_to,
@@ -136,14 +186,22 @@ save(const struct opts *o, const char *dir, const char *name,
 	size_t	 n, n2;
 	int	 ok = 0;
 
-	snprintf(fn, sizeof(fn), "%s/%s.key", dir, name);
+	snprintf(fn, sizeof(fn), "%s/%s.%s", dir, name,
+	    key_in_token(i->key) ? "pem" : "key");
 	if (!o->force && file_exists(fn)) {
 		brski_fail(e, BRSKI_EIO, "%s exists; use --force to replace it",
 		    fn);
 		return 0;
 	}
-	if (key_save(i->key, fn, e) != BRSKI_OK ||
-	    x509_to_pem(i->cert->der, i->cert->der_len, &pem, &n, e) !=
+	snprintf(fn, sizeof(fn), "%s/%s.key", dir, name);
+	if (key_in_token(i->key)) {
+		if (unlink(fn) == -1 && errno != ENOENT) {
+			brski_fail(e, BRSKI_EIO, "%s: %s", fn, strerror(errno));
+			return 0;
+		}
+	} else if (key_save(i->key, fn, e) != BRSKI_OK)
+		goto done;
+	if (x509_to_pem(i->cert->der, i->cert->der_len, &pem, &n, e) !=
 	    BRSKI_OK)
 		goto done;
 	snprintf(fn, sizeof(fn), "%s/%s.pem", dir, name);
@@ -168,15 +226,16 @@ done:
 }
 
 static int
-load(const char *dir, const char *name, struct issued *i,
-    struct brski_err *e)
+load(const struct opts *o, const char *dir, const char *name,
+    struct issued *i, struct brski_err *e)
 {
 	struct x509_list	 l = { 0 };
 	char			 fn[PATH_MAX];
 
 	memset(i, 0, sizeof(*i));
 	snprintf(fn, sizeof(fn), "%s/%s.key", dir, name);
-	if (key_load(fn, &i->key, e) != BRSKI_OK)
+	if (token_key(o, name) != NULL ? role_key(o, name, &i->key, e) !=
+	    BRSKI_OK : key_load(fn, &i->key, e) != BRSKI_OK)
 		return 0;
 	snprintf(fn, sizeof(fn), "%s/%s.pem", dir, name);
 	if (x509_list_load(fn, &l, e) != BRSKI_OK)
@@ -201,8 +260,8 @@ template_init(struct x509_template *t, const struct opts *o, long days)
 }
 
 static int
-make_ca(const struct opts *o, const char *cn, const char *org,
-    struct issued *out, struct brski_err *e)
+make_ca(const struct opts *o, const char *name, const char *cn,
+    const char *org, struct issued *out, struct brski_err *e)
 {
 	struct x509_template	t;
 
@@ -212,12 +271,13 @@ make_ca(const struct opts *o, const char *cn, const char *org,
 	t.is_ca = 1;
 	t.key_usage = X509_KU_KEY_CERT_SIGN | X509_KU_CRL_SIGN |
 	    X509_KU_DIGITAL_SIGNATURE;
-	return mint(o, &t, NULL, out, e);
+	return mint(o, name, &t, NULL, out, e);
 }
 
 static int
-make_ee(const struct opts *o, const char *cn, unsigned eku, int tls_names,
-    const struct issued *ca, struct issued *out, struct brski_err *e)
+make_ee(const struct opts *o, const char *name, const char *cn, unsigned eku,
+    int tls_names, const struct issued *ca, struct issued *out,
+    struct brski_err *e)
 {
 	struct x509_template	t;
 
@@ -231,7 +291,7 @@ make_ee(const struct opts *o, const char *cn, unsigned eku, int tls_names,
 		t.san_ip = o->ip;
 		t.san_ip_count = o->nip;
 	}
-	return mint(o, &t, ca, out, e);
+	return mint(o, name, &t, ca, out, e);
 }
 
 static int
@@ -259,7 +319,7 @@ make_idevid(const struct opts *o, const char *dir, const char *serial,
 	t.key_usage = X509_KU_DIGITAL_SIGNATURE;
 	t.eku = X509_EKU_CLIENT_AUTH;
 	t.masa_url = o->masa_url;	/* RFC 8995 2.3.2 */
-	if (!mint(o, &t, vendor, &dev, e))
+	if (!mint(o, "idevid", &t, vendor, &dev, e))
 		return 0;
 	snprintf(name, sizeof(name), "idevid-%s", serial);
 	ok = save(o, dir, name, &dev, vendor, e);
@@ -293,13 +353,69 @@ static const char index_text[] =
 "                            to the MASA\n"
 "  *-chain.pem               the certificate followed by its issuer\n";
 
+/* index.txt, naming the keys that stay in a token (no .key file). */
+static char *
+index_with_tokens(const struct opts *o)
+{
+	char	*text = NULL, *more;
+	size_t	 i;
+
+	if ((text = strdup(index_text)) == NULL)
+		return NULL;
+	for (i = 0; i < TOKEN_KEYS_MAX; i++) {
+		if (o->token_key[i] == NULL)
+			continue;
+		if (asprintf(&more, "%s%s  %-24s key in a PKCS#11 token, no .key "
+		    "file:\n%28s%s\n", text, strstr(text, "PKCS#11") == NULL ?
+		    "\nKeys in tokens\n" : "", token_roles[i], "",
+		    o->token_key[i]) < 0) {
+			free(text);
+			return NULL;
+		}
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
+static int
+token_keys_given(const struct opts *o)
+{
+	size_t	i;
+
+	for (i = 0; i < TOKEN_KEYS_MAX; i++)
+		if (o->token_key[i] != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Open each token key once before any file is written: a wrong PIN or
+ * key label must not leave half a PKI behind.
+ */
+static int
+check_tokens(const struct opts *o, struct brski_err *e)
+{
+	struct brski_key	*k;
+	size_t			 i;
+
+	for (i = 0; i < TOKEN_KEYS_MAX; i++) {
+		if (o->token_key[i] == NULL)
+			continue;
+		if (role_key(o, token_roles[i], &k, e) != BRSKI_OK)
+			return 0;
+		key_free(k);
+	}
+	return 1;
+}
+
 static int
 cmd_init(const struct opts *o, const char *dir, struct brski_err *e)
 {
 	struct issued	vendor = { 0 }, masaca = { 0 }, signer = { 0 };
 	struct issued	masatls = { 0 }, dom = { 0 }, regtls = { 0 };
 	struct issued	regra = { 0 };
-	char		cn[128], *idx = NULL;
+	char		cn[128], *idx = NULL, *text = NULL;
 	int		ok = 0;
 
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
@@ -307,36 +423,39 @@ cmd_init(const struct opts *o, const char *dir, struct brski_err *e)
 		return 0;
 	}
 	snprintf(cn, sizeof(cn), "%s Manufacturer CA", o->org);
-	if (!make_ca(o, cn, o->org, &vendor, e) ||
+	if (!make_ca(o, "vendor-ca", cn, o->org, &vendor, e) ||
 	    !save(o, dir, "vendor-ca", &vendor, NULL, e))
 		goto done;
 	snprintf(cn, sizeof(cn), "%s MASA CA", o->org);
-	if (!make_ca(o, cn, o->org, &masaca, e) ||
+	if (!make_ca(o, "masa-ca", cn, o->org, &masaca, e) ||
 	    !save(o, dir, "masa-ca", &masaca, NULL, e) ||
-	    !make_ee(o, "MASA voucher signer", 0, 0, &masaca, &signer, e) ||
+	    !make_ee(o, "masa-signer", "MASA voucher signer", 0, 0, &masaca,
+	    &signer, e) ||
 	    !save(o, dir, "masa-signer", &signer, &masaca, e) ||
-	    !make_ee(o, "MASA", X509_EKU_SERVER_AUTH, 1, &masaca, &masatls, e) ||
+	    !make_ee(o, "masa-tls", "MASA", X509_EKU_SERVER_AUTH, 1, &masaca,
+	    &masatls, e) ||
 	    !save(o, dir, "masa-tls", &masatls, &masaca, e))
 		goto done;
 	snprintf(cn, sizeof(cn), "%s Domain CA", o->domain);
-	if (!make_ca(o, cn, o->domain, &dom, e) ||
+	if (!make_ca(o, "domain-ca", cn, o->domain, &dom, e) ||
 	    !save(o, dir, "domain-ca", &dom, NULL, e) ||
-	    !make_ee(o, "registrar", X509_EKU_SERVER_AUTH | X509_EKU_CLIENT_AUTH,
-	    1, &dom, &regtls, e) ||
+	    !make_ee(o, "registrar-tls", "registrar", X509_EKU_SERVER_AUTH |
+	    X509_EKU_CLIENT_AUTH, 1, &dom, &regtls, e) ||
 	    !save(o, dir, "registrar-tls", &regtls, &dom, e) ||
-	    !make_ee(o, "registrar RA", X509_EKU_CMC_RA | X509_EKU_CLIENT_AUTH,
-	    0, &dom, &regra, e) ||
+	    !make_ee(o, "registrar-ra", "registrar RA", X509_EKU_CMC_RA |
+	    X509_EKU_CLIENT_AUTH, 0, &dom, &regra, e) ||
 	    !save(o, dir, "registrar-ra", &regra, &dom, e) ||
 	    !make_idevid(o, dir, "0001", &vendor, e))
 		goto done;
 	if ((idx = join(dir, "index.txt")) == NULL ||
-	    file_write_atomic(idx, index_text, sizeof(index_text) - 1, 0644, e) !=
-	    BRSKI_OK)
+	    (text = index_with_tokens(o)) == NULL ||
+	    file_write_atomic(idx, text, strlen(text), 0644, e) != BRSKI_OK)
 		goto done;
 	printf("%s: demo PKI written (see %s)\n", dir, idx);
 	ok = 1;
 done:
 	free(idx);
+	free(text);
 	issued_free(&vendor);
 	issued_free(&masaca);
 	issued_free(&signer);
@@ -361,6 +480,26 @@ parse_days(const char *s, long min, long *out)
 	return 1;
 }
 
+/* --token-key ROLE=URI */
+static int
+set_token_key(struct opts *o, const char *arg)
+{
+	const char	*eq = strchr(arg, '=');
+	size_t		 i;
+
+	for (i = 0; eq != NULL && i < TOKEN_KEYS_MAX; i++)
+		if (strlen(token_roles[i]) == (size_t)(eq - arg) &&
+		    strncmp(token_roles[i], arg, (size_t)(eq - arg)) == 0 &&
+		    key_is_pkcs11_uri(eq + 1)) {
+			o->token_key[i] = eq + 1;
+			return 0;
+		}
+	fprintf(stderr, "brski-certs: --token-key %s: use ROLE=pkcs11:URI, "
+	    "ROLE one of vendor-ca, masa-ca, masa-signer, domain-ca, idevid (TLS "
+	    "server and client keys must be files)\n", arg);
+	return -1;
+}
+
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -374,6 +513,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "dns", required_argument, NULL, 'n' },
 		{ "ip", required_argument, NULL, 'a' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "token-key", required_argument, NULL, 't' },
+		{ "pkcs11-module", required_argument, NULL, 'M' },
+		{ "pkcs11-pin-file", required_argument, NULL, 'P' },
+		{ "pkcs11-pin-env", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -427,6 +570,19 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'f':
 			o->force = 1;
 			break;
+		case 't':
+			if (set_token_key(o, optarg) == -1)
+				return -1;
+			break;
+		case 'M':
+			o->p11.module = optarg;
+			break;
+		case 'P':
+			o->p11.pin_file = optarg;
+			break;
+		case 'E':
+			o->p11.pin_env = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -448,11 +604,21 @@ main(int argc, char **argv)
 	    .masa_url = "localhost:9443", .org = "Example",
 	    .domain = "example.net" };
 	struct brski_err	e = { 0 };
-	struct issued		vendor;
-	int			i;
+	struct issued		vendor = { 0 };
+	uint8_t			*pin = NULL;
+	size_t			 pin_len = 0;
+	int			 i, rc;
 
 	if (parse_opts(argc, argv, &o) == -1)
 		return 2;
+	/* read once: an environment PIN is wiped when read */
+	if (token_keys_given(&o)) {
+		if (key_pin_read(o.p11.pin_file, o.p11.pin_env, &pin, &pin_len,
+		    &e) != BRSKI_OK)
+			return fail(&e);
+		o.p11.pin = pin;
+		o.p11.pin_len = pin_len;
+	}
 	if (o.ndns == 0)
 		o.dns[o.ndns++] = "localhost";
 	if (o.nip == 0) {
@@ -462,18 +628,21 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 2 && strcmp(argv[0], "init") == 0)
-		return cmd_init(&o, argv[1], &e) ? 0 : fail(&e);
-	if (argc >= 3 && strcmp(argv[0], "idevid") == 0) {
-		if (!load(argv[1], "vendor-ca", &vendor, &e))
-			return fail(&e);
-		for (i = 2; i < argc; i++)
-			if (!make_idevid(&o, argv[1], argv[i], &vendor, &e)) {
-				issued_free(&vendor);
-				return fail(&e);
-			}
+		rc = check_tokens(&o, &e) && cmd_init(&o, argv[1], &e) ? 0 :
+		    fail(&e);
+	else if (argc >= 3 && strcmp(argv[0], "idevid") == 0) {
+		rc = 0;
+		if (!check_tokens(&o, &e) ||
+		    !load(&o, argv[1], "vendor-ca", &vendor, &e))
+			rc = fail(&e);
+		for (i = 2; rc == 0 && i < argc; i++)
+			if (!make_idevid(&o, argv[1], argv[i], &vendor, &e))
+				rc = fail(&e);
 		issued_free(&vendor);
-		return 0;
+	} else {
+		usage(stderr);
+		rc = 2;
 	}
-	usage(stderr);
-	return 2;
+	secret_free(pin, pin_len);
+	return rc;
 }

@@ -92,15 +92,22 @@ cms_sign(const uint8_t *content, size_t len, const uint8_t *ctype,
 	if (len > CMS_DER_MAX)
 		return brski_fail(e, BRSKI_ETOOBIG, "CMS: content of %zu bytes",
 		    len);
+	/*
+	 * A token key (key_pkcs11.c) cannot be exported: PKCS7 then signs
+	 * with a key of its own bound to the token's device id, which our
+	 * device callback completes with the token object's id.
+	 */
 	if ((rc = make_attrs(&attrs, ctype, ctype_len, content, len, key->type,
 	    when, e)) != BRSKI_OK ||
-	    (rc = key_to_der(key, &keyder, &keylen, e)) != BRSKI_OK)
+	    (key->token == NULL &&
+	    (rc = key_to_der(key, &keyder, &keylen, e)) != BRSKI_OK))
 		return rc;
 	max = len + signer->der_len + 1024;
 	for (i = 0; chain != NULL && i < chain->n; i++)
 		max += chain->v[i]->der_len;
 	if ((buf = malloc(max)) == NULL ||
-	    (p7 = wc_PKCS7_New(NULL, INVALID_DEVID)) == NULL) {
+	    (p7 = wc_PKCS7_New(NULL, key->token != NULL ? key->devid :
+	    INVALID_DEVID)) == NULL) {
 		rc = brski_fail(e, BRSKI_ENOMEM, "CMS: out of memory");
 		goto out;
 	}

@@ -16,6 +16,7 @@
 #include <wolfssl/version.h>
 
 #include "daemon.h"
+#include "key_pkcs11.h"
 #include "log.h"
 
 static int
@@ -79,6 +80,40 @@ daemon_need(const struct conf *c, const char *name, struct brski_err *e)
 	if (conf_str(c, name) == NULL)
 		return brski_fail(e, BRSKI_ECONFIG, "%s is not set (configuration "
 		    "file or --%s)", name, name);
+	return BRSKI_OK;
+}
+
+/*
+ * Open the private key that option name gives: a PEM file, or a key in
+ * a PKCS#11 token named by an RFC 7512 URI (pkcs11:token=...;object=...),
+ * with the module and PIN from the DAEMON_PKCS11_OPTS options, which
+ * the program's table must have.  Errors name the option.
+ */
+enum brski_rc
+daemon_load_key(const struct conf *c, const char *name, struct brski_key **k,
+    struct brski_err *e)
+{
+	struct key_pkcs11_opts	o;
+	enum brski_rc		rc;
+
+	memset(&o, 0, sizeof(o));
+	o.module = conf_str(c, "pkcs11-module");
+	o.pin_file = conf_str(c, "pkcs11-pin-file");
+	o.pin_env = conf_str(c, "pkcs11-pin-env");
+	if ((rc = daemon_need(c, name, e)) != BRSKI_OK)
+		return rc;
+	if ((rc = key_open(conf_str(c, name), &o, k, e)) != BRSKI_OK)
+		return brski_prefix(e, "%s: ", name);
+	if (key_token_flags(*k) != 0)
+		log_warn("%s: the %s can leave its token (%s%s%s); make keys "
+		    "with CKA_EXTRACTABLE false and CKA_SENSITIVE true", name,
+		    key_describe(*k),
+		    key_token_flags(*k) & KEY_TOKEN_EXTRACTABLE ?
+		    " CKA_EXTRACTABLE" : "",
+		    key_token_flags(*k) & KEY_TOKEN_NOT_SENSITIVE ?
+		    " not CKA_SENSITIVE" : "",
+		    key_token_flags(*k) & KEY_TOKEN_VALUE_READ ?
+		    " CKA_VALUE readable" : "");
 	return BRSKI_OK;
 }
 

@@ -12,7 +12,17 @@
 
 #include "conf.h"
 #include "err.h"
+#include "key.h"
 #include "x509.h"
+
+/* the options daemon_load_key() reads, for each program's table */
+#define DAEMON_PKCS11_OPTS \
+	{ "pkcs11-module", CFG_PATH, NULL, 0, 0, \
+	    "PKCS#11 module for keys given as pkcs11: URIs" }, \
+	{ "pkcs11-pin-file", CFG_PATH, NULL, 0, 0, \
+	    "file with the token's user PIN (mode 0600 or stricter)" }, \
+	{ "pkcs11-pin-env", CFG_STR, NULL, 0, 0, \
+	    "environment variable with the token's user PIN" }
 
 /* what daemon_start() decided */
 enum daemon_start {
@@ -25,6 +35,8 @@ enum daemon_start daemon_start(struct conf *, const char *, const char *,
 		    const char *, const struct conf_opt *, int, char **, int *);
 enum brski_rc	daemon_need(const struct conf *, const char *,
 		    struct brski_err *);
+enum brski_rc	daemon_load_key(const struct conf *, const char *,
+		    struct brski_key **, struct brski_err *);
 enum brski_rc	daemon_load_certs(const struct conf *, const char *,
 		    struct x509_list *, int, struct brski_err *);
 void		daemon_block_signals(sigset_t *);

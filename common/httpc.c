@@ -281,6 +281,30 @@ leaf_matches_key(const struct bytes *leaf, const struct brski_key *k,
 	return BRSKI_OK;
 }
 
+/*
+ * A client key in a PKCS#11 token: wolfSSL signs the handshake with an
+ * ecc_key bound to the key's device id and token object id (or label);
+ * the key's size tells it the curve.
+ */
+static enum brski_rc
+token_client_key(struct httpc_conn *c, const struct brski_key *k,
+    struct brski_err *e)
+{
+	const ecc_key	*ek = &k->ecc;
+	int		 ret;
+
+	if (ek->idLen > 0)
+		ret = wolfSSL_CTX_use_PrivateKey_id(c->ctx, ek->id,
+		    ek->idLen, k->devid, (long)key_coord_size(k->type));
+	else
+		ret = wolfSSL_CTX_use_PrivateKey_Label(c->ctx, ek->label,
+		    k->devid);
+	if (ret != WOLFSSL_SUCCESS)
+		return brski_fail(e, BRSKI_EINVAL, "httpc: the client key in "
+		    "the token does not load");
+	return BRSKI_OK;
+}
+
 static enum brski_rc
 ctx_client_auth(struct httpc_conn *c, const struct httpc_opts *o,
     struct brski_err *e)
@@ -295,9 +319,6 @@ ctx_client_auth(struct httpc_conn *c, const struct httpc_opts *o,
 		return brski_fail(e, BRSKI_EINVAL, "httpc: client "
 		    "authentication needs a key and 1..%d certificates",
 		    HTTPC_CLIENT_CHAIN_MAX);
-	if (o->client_key->devid != INVALID_DEVID)
-		return brski_fail(e, BRSKI_EINVAL, "httpc: keys in a token are "
-		    "not supported for TLS client authentication yet");
 	if ((rc = leaf_matches_key(&o->client_chain[0], o->client_key, e)) !=
 	    BRSKI_OK)
 		return rc;
@@ -311,6 +332,11 @@ ctx_client_auth(struct httpc_conn *c, const struct httpc_opts *o,
 	    WOLFSSL_SUCCESS) {
 		rc = brski_fail(e, BRSKI_EINVAL, "httpc: the client "
 		    "certificate chain does not load (DER, leaf first)");
+		goto out;
+	}
+	if (o->client_key->devid != INVALID_DEVID) {
+		/* a key in a PKCS#11 token (key_pkcs11.c): by id or label */
+		rc = token_client_key(c, o->client_key, e);
 		goto out;
 	}
 	if ((rc = key_to_der(o->client_key, &kder, &klen, e)) != BRSKI_OK)

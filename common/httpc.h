@@ -69,7 +69,8 @@ struct httpc_opts {
 	/* client authentication: leaf first, then intermediates (DER) */
 	const struct bytes	*client_chain;
 	size_t			 client_chain_count;
-	const struct brski_key	*client_key;	/* with client_chain */
+	const struct brski_key	*client_key;	/* with client_chain; may
+						   be in a PKCS#11 token */
 
 	enum httpc_verify	 verify;
 	const struct bytes	*anchors;	/* DER; CA or pinned EE certs */

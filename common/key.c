@@ -283,6 +283,14 @@ key_load(const char *path, struct brski_key **out, struct brski_err *e)
 	return rc;
 }
 
+/* A token key (key_pkcs11.c) stays in its token. */
+static enum brski_rc
+no_export(struct brski_err *e)
+{
+	return brski_fail(e, BRSKI_EINVAL, "key: the private key is in a "
+	    "PKCS#11 token and cannot be exported");
+}
+
 /* SEC1 DER of the private key; a secret: free with secret_free(). */
 enum brski_rc
 key_to_der(const struct brski_key *k, uint8_t **out, size_t *outlen,
@@ -292,6 +300,8 @@ key_to_der(const struct brski_key *k, uint8_t **out, size_t *outlen,
 	int	 n;
 
 	*out = NULL;
+	if (k->token != NULL)
+		return no_export(e);
 	if ((der = malloc(KEY_DER_MAX)) == NULL)
 		return brski_fail(e, BRSKI_ENOMEM, "key: out of memory");
 	n = wc_EccKeyToDer((ecc_key *)&k->ecc, der, KEY_DER_MAX);
@@ -315,6 +325,8 @@ key_to_pkcs8(const struct brski_key *k, uint8_t **out, size_t *outlen,
 	int	 ret;
 
 	*out = NULL;
+	if (k->token != NULL)
+		return no_export(e);
 	if ((der = malloc(KEY_DER_MAX)) == NULL)
 		return brski_fail(e, BRSKI_ENOMEM, "key: out of memory");
 	ret = wc_EccPrivateKeyToPKCS8((ecc_key *)&k->ecc, der, &n);
@@ -523,6 +535,7 @@ key_free(struct brski_key *k)
 	if (k == NULL)
 		return;
 	wc_ecc_free(&k->ecc);
+	key_token_release(k->token);	/* session, device, module */
 	secret_wipe(k, sizeof(*k));
 	free(k);
 }

@@ -24,10 +24,18 @@ enum key_type {
 
 #define KEY_SIG_MAX	ECC_MAX_SIG_SIZE	/* DER ECDSA-Sig-Value */
 
+struct key_token;	/* key_pkcs11.c */
+
+/*
+ * A key in a PKCS#11 token (key_pkcs11.h) has the public key in ecc,
+ * the token object's id and a device id: wolfSSL signs with it in the
+ * token.  Its private half cannot be exported.
+ */
 struct brski_key {
-	enum key_type	type;
-	ecc_key		ecc;
-	int		devid;		/* INVALID_DEVID unless in a token */
+	enum key_type		 type;
+	ecc_key			 ecc;
+	int			 devid;	/* INVALID_DEVID unless in a token */
+	struct key_token	*token;	/* NULL unless in a token */
 };
 
 enum brski_rc	 key_generate(enum key_type, struct brski_key **,
@@ -61,5 +69,6 @@ size_t		 key_coord_size(enum key_type);
 const char	*key_type_name(enum key_type);
 int		 key_type_from_name(const char *, enum key_type *);
 void		 key_free(struct brski_key *);
+void		 key_token_release(struct key_token *);	/* key_free() */
 
 #endif /* BRSKI_KEY_H */

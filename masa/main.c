@@ -17,6 +17,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "httpd.h"
+#include "key_pkcs11.h"
 #include "log.h"
 #include "masa.h"
 #include "monitor.h"
@@ -35,7 +36,9 @@ static const struct conf_opt opts[] = {
 	{ "tls-key", CFG_PATH, NULL, 0, 0, "TLS server key (PEM, mode 0600)" },
 	{ "signer-cert", CFG_PATH, NULL, 0, 0,
 	    "voucher signing certificate, with its chain (PEM)" },
-	{ "signer-key", CFG_PATH, NULL, 0, 0, "voucher signing key (PEM)" },
+	{ "signer-key", CFG_PATH, NULL, 0, 0,
+	    "voucher signing key (PEM file or pkcs11: URI)" },
+	DAEMON_PKCS11_OPTS,
 	{ "manufacturer-ca", CFG_LIST, NULL, 0, 0,
 	    "CA that issues this manufacturer's IDevIDs (PEM)" },
 	{ "registrar-ca", CFG_LIST, NULL, 0, 0,
@@ -93,7 +96,7 @@ setup(struct masa *m, const struct conf *c, struct brski_err *e)
 	    (rc = daemon_need(c, "signer-key", e)) != BRSKI_OK ||
 	    (rc = x509_list_load(conf_str(c, "signer-cert"), &m->signer_chain,
 	    e)) != BRSKI_OK ||
-	    (rc = key_load(conf_str(c, "signer-key"), &m->signer_key, e)) !=
+	    (rc = daemon_load_key(c, "signer-key", &m->signer_key, e)) !=
 	    BRSKI_OK ||
 	    (rc = daemon_load_certs(c, "manufacturer-ca", &m->manufacturer_cas,
 	    1, e)) != BRSKI_OK ||
@@ -105,6 +108,7 @@ setup(struct masa *m, const struct conf *c, struct brski_err *e)
 	    m->signer->spki_len))
 		return brski_fail(e, BRSKI_ECONFIG, "signer-key is not the key of "
 		    "the first certificate in signer-cert");
+	log_info("vouchers are signed with the %s", key_describe(m->signer_key));
 	return masa_store_open(conf_str(c, "database"), &m->store, e);
 }
 

@@ -35,7 +35,9 @@ static const struct conf_opt opts[] = {
 	    "constrained BRSKI (COSE vouchers, EST-coaps)" },
 	{ "idevid-cert", CFG_PATH, NULL, 0, 0,
 	    "IDevID certificate with its chain (PEM)" },
-	{ "idevid-key", CFG_PATH, NULL, 0, 0, "IDevID key (PEM, mode 0600)" },
+	{ "idevid-key", CFG_PATH, NULL, 0, 0,
+	    "IDevID key (PEM, mode 0600, or pkcs11: URI)" },
+	DAEMON_PKCS11_OPTS,
 	{ "masa-ca", CFG_LIST, NULL, 0, 0,
 	    "MASA trust anchor that verifies vouchers (PEM)" },
 	{ "state-dir", CFG_PATH, "/var/lib/brski-pledge", 0, 0,
@@ -99,7 +101,7 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
 	if (daemon_need(c, "idevid-cert", &e) != BRSKI_OK ||
 	    daemon_need(c, "idevid-key", &e) != BRSKI_OK ||
 	    x509_list_load(conf_str(c, "idevid-cert"), &p->idevid_chain, &e) !=
-	    BRSKI_OK || key_load(conf_str(c, "idevid-key"), &p->idevid_key,
+	    BRSKI_OK || daemon_load_key(c, "idevid-key", &p->idevid_key,
 	    &e) != BRSKI_OK ||
 	    daemon_load_certs(c, "masa-ca", &p->masa_cas, 1, &e) != BRSKI_OK)
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "%s", e.msg);

@@ -17,6 +17,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "fileio.h"
+#include "key_pkcs11.h"
 #include "log.h"
 #include "monitor.h"
 #include "coap_service.h"
@@ -40,7 +41,9 @@ static const struct conf_opt opts[] = {
 	{ "ra-key", CFG_PATH, NULL, 0, 0, "RA key" },
 	{ "domain-ca-cert", CFG_PATH, NULL, 0, 0,
 	    "domain CA certificate (with its issuers, PEM)" },
-	{ "domain-ca-key", CFG_PATH, NULL, 0, 0, "domain CA key" },
+	{ "domain-ca-key", CFG_PATH, NULL, 0, 0,
+	    "domain CA key (PEM file or pkcs11: URI)" },
+	DAEMON_PKCS11_OPTS,
 	{ "ldevid-days", CFG_INT, "365", 1, 36500,
 	    "validity of issued certificates in days" },
 	{ "manufacturer-ca", CFG_LIST, NULL, 0, 0,
@@ -94,9 +97,15 @@ load_pair(const struct conf *c, const char *cert, const char *key,
 	enum brski_rc	rc;
 
 	if ((rc = daemon_need(c, cert, e)) != BRSKI_OK ||
-	    (rc = daemon_need(c, key, e)) != BRSKI_OK ||
-	    (rc = x509_list_load(conf_str(c, cert), chain, e)) != BRSKI_OK ||
-	    (k != NULL && (rc = key_load(conf_str(c, key), k, e)) != BRSKI_OK))
+	    (rc = daemon_need(c, key, e)) != BRSKI_OK)
+		return rc;
+	/* TLS keys are read by GnuTLS (server) and wolfSSL (client) as files */
+	if (key_is_pkcs11_uri(conf_str(c, key)) &&
+	    strcmp(key, "domain-ca-key") != 0)
+		return brski_fail(e, BRSKI_ECONFIG, "%s: only domain-ca-key may "
+		    "be in a PKCS#11 token; TLS keys must be files", key);
+	if ((rc = x509_list_load(conf_str(c, cert), chain, e)) != BRSKI_OK ||
+	    (k != NULL && (rc = daemon_load_key(c, key, k, e)) != BRSKI_OK))
 		return rc;
 	if (k != NULL && !key_matches_spki(*k, chain->v[0]->spki,
 	    chain->v[0]->spki_len))
@@ -165,6 +174,8 @@ setup(struct registrar *r, const struct conf *c, struct brski_err *e)
 	r->ca.cert = r->ca.chain.v[0];
 	r->id.domain_ca = r->ca.cert;
 	r->ca.days = conf_int(c, "ldevid-days");
+	log_info("LDevIDs are signed with the domain CA %s",
+	    key_describe(r->ca.key));
 	if (!(r->id.ra_cert->eku & X509_EKU_CMC_RA))
 		return brski_fail(e, BRSKI_ECONFIG, "ra-cert lacks id-kp-cmcRA "
 		    "(1.3.6.1.5.5.7.3.28): MASAs will refuse its voucher-requests");

@@ -13,10 +13,15 @@
  *   cose-sign PAYLOAD KEY OUT [CERTS.pem]             (x5bag when CERTS)
  *   cose-verify IN CERT.pem [OUT]                      (key of CERT's first)
  *   cbor-json KIND IN OUT | json-cbor KIND IN OUT      (KIND: voucher|request)
+ *   p11-info KEY-URI                                  (token protection)
+ *   cms-sign-bench CONTENT SIGNER.pem KEY N [THREADS] (signing rate)
+ * KEY is a PEM file or a pkcs11: URI (module and PIN from the variables
+ * BRSKI_PKCS11_MODULE and BRSKI_PKCS11_PIN_FILE or BRSKI_PKCS11_PIN_ENV).
  * Exit 0 on success, 1 with the error on stderr.
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +32,7 @@
 #include "csr.h"
 #include "fileio.h"
 #include "key.h"
+#include "key_pkcs11.h"
 #include "voucher_cbor.h"
 #include "x509.h"
 
@@ -35,6 +41,17 @@ fail(struct brski_err *e)
 {
 	fprintf(stderr, "error: %s\n", e->msg);
 	return 1;
+}
+
+/* A key file or a pkcs11: URI; see the comment at the top. */
+static enum brski_rc
+open_key(const char *spec, struct brski_key **key, struct brski_err *e)
+{
+	struct key_pkcs11_opts	o = { .module = getenv("BRSKI_PKCS11_MODULE"),
+	    .pin_file = getenv("BRSKI_PKCS11_PIN_FILE"),
+	    .pin_env = getenv("BRSKI_PKCS11_PIN_ENV") };
+
+	return key_open(spec, &o, key, e);
 }
 
 static int
@@ -48,7 +65,7 @@ cms_sign_cmd(char **av, int ac, struct brski_err *e)
 
 	if (file_read(av[0], CMS_DER_MAX, &in, &inlen, e) != BRSKI_OK ||
 	    x509_list_load(av[1], &signer, e) != BRSKI_OK ||
-	    key_load(av[2], &key, e) != BRSKI_OK ||
+	    open_key(av[2], &key, e) != BRSKI_OK ||
 	    (ac > 4 && x509_list_load(av[4], &chain, e) != BRSKI_OK) ||
 	    cms_sign(in, inlen, cms_oid_voucher, sizeof(cms_oid_voucher),
 	    signer.v[0], &chain, key, time(NULL), &out, &outlen, e) !=
@@ -62,6 +79,107 @@ cms_sign_cmd(char **av, int ac, struct brski_err *e)
 	key_free(key);
 	x509_list_free(&signer);
 	x509_list_free(&chain);
+	return rc;
+}
+
+struct bench {
+	const uint8_t		*in;
+	size_t			 inlen;
+	const struct x509_cert	*signer;
+	const struct brski_key	*key;
+	long			 n;
+	int			 failed;
+	struct brski_err	 e;
+};
+
+static void *
+bench_run(void *arg)
+{
+	struct bench	*b = arg;
+	uint8_t		*out;
+	size_t		 outlen;
+	long		 i;
+
+	for (i = 0; i < b->n && !b->failed; i++) {
+		if (cms_sign(b->in, b->inlen, cms_oid_voucher,
+		    sizeof(cms_oid_voucher), b->signer, NULL, b->key,
+		    time(NULL), &out, &outlen, &b->e) != BRSKI_OK)
+			b->failed = 1;
+		else
+			free(out);
+	}
+	return NULL;
+}
+
+/* How the token guards a key: 1 for each KEY_TOKEN_* property. */
+static int
+p11_info_cmd(char **av, struct brski_err *e)
+{
+	struct brski_key	*key = NULL;
+	unsigned		 f;
+
+	if (open_key(av[0], &key, e) != BRSKI_OK)
+		return fail(e);
+	f = key_token_flags(key);
+	printf("in-token=%d extractable=%d not-sensitive=%d value-readable=%d\n",
+	    key_in_token(key), !!(f & KEY_TOKEN_EXTRACTABLE),
+	    !!(f & KEY_TOKEN_NOT_SENSITIVE), !!(f & KEY_TOKEN_VALUE_READ));
+	key_free(key);
+	return 0;
+}
+
+/* Sign CONTENT N times as a voucher in THREADS threads; print the rate. */
+static int
+cms_bench_cmd(char **av, int ac, struct brski_err *e)
+{
+	struct x509_list	 signer = { 0 };
+	struct brski_key	*key = NULL;
+	struct bench		 b[16];
+	pthread_t		 th[16];
+	struct timespec		 t0, t1;
+	uint8_t			*in = NULL;
+	size_t			 inlen;
+	long			 n = strtol(av[3], NULL, 10), i;
+	long			 nt = ac > 4 ? strtol(av[4], NULL, 10) : 1;
+	double			 s;
+	int			 rc = 1;
+
+	if (n < 1 || n > 1000000 || nt < 1 || nt > 16) {
+		fprintf(stderr, "error: N 1..1000000, THREADS 1..16\n");
+		return 2;
+	}
+	if (file_read(av[0], CMS_DER_MAX, &in, &inlen, e) != BRSKI_OK ||
+	    x509_list_load(av[1], &signer, e) != BRSKI_OK ||
+	    open_key(av[2], &key, e) != BRSKI_OK) {
+		rc = fail(e);
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < nt; i++) {
+		b[i] = (struct bench){ in, inlen, signer.v[0], key, n / nt, 0,
+		    { 0 } };
+		if (pthread_create(&th[i], NULL, bench_run, &b[i]) != 0) {
+			fprintf(stderr, "error: pthread_create\n");
+			exit(1);
+		}
+	}
+	for (i = 0; i < nt; i++)
+		pthread_join(th[i], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (i = 0; i < nt; i++)
+		if (b[i].failed) {
+			rc = fail(&b[i].e);
+			goto out;
+		}
+	s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("%ld CMS signatures (%s, %ld thread%s) in %.3f s: %.0f/s\n",
+	    n / nt * nt, key_describe(key), nt, nt > 1 ? "s" : "", s,
+	    (double)(n / nt * nt) / s);
+	rc = 0;
+out:
+	free(in);
+	key_free(key);
+	x509_list_free(&signer);
 	return rc;
 }
 
@@ -134,7 +252,7 @@ csr_cmd(const char *cmd, char **av, int ac, struct brski_err *e)
 		r.cn = av[1];
 		r.serial_number = av[2];
 		r.challenge_password = ac > 4 ? av[4] : NULL;
-		if (key_load(av[0], &key, e) != BRSKI_OK ||
+		if (open_key(av[0], &key, e) != BRSKI_OK ||
 		    csr_create(&r, key, &buf, &len, e) != BRSKI_OK ||
 		    file_write_atomic(av[3], buf, len, 0644, e) != BRSKI_OK)
 			rc = fail(e);
@@ -239,7 +357,7 @@ cose_cmd(const char *cmd, char **av, int ac, struct brski_err *e)
 	if (file_read(av[0], COSE_MAX, &in, &inlen, e) != BRSKI_OK)
 		return fail(e);
 	if (strcmp(cmd, "cose-sign") == 0) {
-		if (key_load(av[1], &key, e) != BRSKI_OK ||
+		if (open_key(av[1], &key, e) != BRSKI_OK ||
 		    (ac > 3 && x509_list_load(av[3], &l, e) != BRSKI_OK) ||
 		    cose_sign1(in, inlen, key, ac > 3 ? &o : NULL, &out, &outlen,
 		    e) != BRSKI_OK ||
@@ -306,6 +424,10 @@ main(int argc, char **argv)
 
 	if (strcmp(cmd, "cms-sign") == 0 && ac >= 4)
 		return cms_sign_cmd(av, ac, &e);
+	if (strcmp(cmd, "p11-info") == 0 && ac == 1)
+		return p11_info_cmd(av, &e);
+	if (strcmp(cmd, "cms-sign-bench") == 0 && (ac == 4 || ac == 5))
+		return cms_bench_cmd(av, ac, &e);
 	if (strcmp(cmd, "cms-verify") == 0 && ac >= 2)
 		return cms_verify_cmd(av, ac, &e);
 	if ((strcmp(cmd, "certs-only-encode") == 0 && ac == 2) ||
