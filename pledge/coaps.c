@@ -23,6 +23,7 @@
 #include <coap3/coap.h>
 
 #include "coap_dtls.h"
+#include "key_pkcs11.h"
 #include "log.h"
 #include "pledge.h"
 #include "secret.h"
@@ -263,6 +264,10 @@ pledge_coaps_connect(struct pledge *p, const struct x509_list *chain,
 	pledge_coaps_close(p);
 	x509_list_free(&p->registrar_chain);
 	memset(&cur, 0, sizeof(cur));
+	if (key_in_token(key))
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "a key in a PKCS#11 "
+		    "token cannot be used over coaps:// (libcoap's DTLS takes "
+		    "keys as PEM): use https:// or a key file");
 	if (!resolve(p, &dst, o))
 		return 0;
 	if ((c = p->coap = calloc(1, sizeof(*p->coap))) == NULL)
