@@ -180,6 +180,16 @@ set -e
 [ "$rc" != 0 ] && grep -q "idevid-key is not the key of idevid-cert" "$T/p3.log" &&
     [ ! -e "$T/state3/current" ] || { cat "$T/p3.log"; fail "pledge with another token key: exit $rc"; }
 ok "pledge with a token key that is not its IDevID's -> refused (exit $rc)"
+set +e
+"$PLEDGE" -d --registrar coaps://127.0.0.1:9 --idevid-cert "$P/idevid-0002-chain.pem" \
+    --idevid-key "$IDEV_URI" --pkcs11-module "$MOD" --pkcs11-pin-file "$T/pin" \
+    --masa-ca "$P/masa-signer.pem" --timeout 5 --state-dir "$T/state4" \
+    >/dev/null 2>"$T/p4.log"
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "cannot be used over coaps://" "$T/p4.log" &&
+    [ ! -e "$T/state4/current" ] || { cat "$T/p4.log"; fail "token IDevID over coaps: exit $rc"; }
+ok "a token IDevID key over coaps:// -> configuration error (exit 2), named"
 
 # an EST client whose key is in a token too: CSR signed in the token
 DEV_URI="pkcs11:token=device;object=device-key"
