@@ -72,20 +72,6 @@ rand_cleanup(void)
 	wc_ecc_fp_free();
 }
 
-/*
- * Drop this thread's wolfSSL FP_ECC tables.  wolfSSL builds a table of
- * ~800 KB for a key the second time it multiplies with it; a daemon
- * that sees the same CA keys all day gains from that, a one-shot
- * program (the pledge: each key once or twice) only pays: the tables
- * were 98% of its heap and half its CPU (bench/README.md).  Calling
- * this between its steps keeps every multiplication a first one.
- */
-void
-rand_drop_ecc_cache(void)
-{
-	wc_ecc_fp_free();
-}
-
 enum brski_rc
 rand_bytes(uint8_t *out, size_t len, struct brski_err *e)
 {

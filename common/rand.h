@@ -14,6 +14,5 @@
 enum brski_rc	 rand_bytes(uint8_t *, size_t, struct brski_err *);
 void		*rand_rng(void);
 void		 rand_cleanup(void);
-void		 rand_drop_ecc_cache(void);
 
 #endif /* BRSKI_RAND_H */

@@ -17,7 +17,6 @@
 #include "est.h"
 #include "log.h"
 #include "pledge.h"
-#include "rand.h"
 
 /* sends of one CSR when the connection is reopened under it */
 #define CSR_SEND_TRIES	3
@@ -101,7 +100,6 @@ take_cert(struct pledge *p, const struct httpc_response *r,
 		    "the enrollment answer");
 		goto out;
 	}
-	rand_drop_ecc_cache();	/* see net.c */
 	if (x509_verify(l.v[i], &l, &p->domain_cas, time(NULL), NULL, &e) !=
 	    BRSKI_OK) {
 		pledge_fail(o, BRSKI_EXIT_ENROLL, "the new certificate does not "

@@ -16,7 +16,6 @@
 #include "cms.h"
 #include "log.h"
 #include "pledge.h"
-#include "rand.h"
 #include "telemetry.h"
 #include "voucher_verify.h"
 
@@ -98,7 +97,6 @@ validate(struct pledge *p, struct outcome *o)
 		pledge_fail(o, BRSKI_EXIT_VOUCHER, "voucher rejected: %s", e.msg);
 		goto out;
 	}
-	rand_drop_ecc_cache();
 	log_info("voucher accepted: assertion %s, pinned domain \"%s\"",
 	    voucher_assertion_name(v->assertion), p->pinned->subject);
 	/* RFC 8995 5.6.2: the provisional TLS chain must lead to the pin */

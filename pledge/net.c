@@ -16,7 +16,6 @@
 
 #include "log.h"
 #include "pledge.h"
-#include "rand.h"
 
 #define RETRY_DEFAULT_S	5	/* a 202 without Retry-After */
 
@@ -94,9 +93,6 @@ pledge_connect(struct pledge *p, const struct x509_list *chain,
 	size_t			 n;
 	int			 ok = 0;
 
-	/* each step of a one-shot pledge drops wolfSSL's ECC tables: see
-	 * rand_drop_ecc_cache() (a third of the RSS, half the CPU) */
-	rand_drop_ecc_cache();
 	if (p->coaps)
 		return pledge_coaps_connect(p, chain, key, anchors,
 		    chain == &p->idevid_chain ? p->idevid_file : NULL, o);
@@ -146,7 +142,6 @@ pledge_send(struct pledge *p, const char *method, const char *path,
 {
 	struct httpc_headers	h = { 0 };
 
-	rand_drop_ecc_cache();
 	if (p->coaps)
 		return pledge_coaps_request(p, method, path, ctype, accept, body,
 		    len, max, resp, e);
