@@ -12,7 +12,10 @@
 # LDevID checked with openssl) and another over IPv6; a device the MASA
 # has assigned to another owner is refused (exit 4, the refusal in the
 # registrar's and the MASA's logs); a registrar that reaches the MASA
-# under an address its certificate does not name is refused too.
+# under an address its certificate does not name is refused too.  Over
+# IPv6, a constrained pledge finds the gateway's join proxy by multicast
+# CoAP discovery (coap-client) and enrolls over CoAPS through it from
+# its link-local address; from a global address the proxy drops it.
 #
 # The pledge is the arm64 build run by qemu-aarch64-static when there is
 # one (BRSKI_ARM64_PLEDGE=PATH, or $top_srcdir/build-arm64/pledge/
@@ -72,15 +75,16 @@ SAN="--ip 10.77.1.1 --ip 10.77.2.2 --dns localhost"
 [ $V6 = 0 ] || SAN="$SAN --ip fd77:1::1 --ip fd77:2::2"
 # shellcheck disable=SC2086
 "$CERTS" $SAN --masa-url 10.77.2.2:9443 init "$P" >/dev/null
-"$CERTS" --masa-url 10.77.2.2:9443 idevid "$P" 0002 0003 0004 >/dev/null
+"$CERTS" --masa-url 10.77.2.2:9443 idevid "$P" 0002 0003 0004 0005 0006 \
+    >/dev/null
 "$CERTS" init "$T/other" >/dev/null	# another owner's domain CA
 "$OPENSSL" x509 -in "$P/masa-tls.pem" -noout -ext subjectAltName |
     grep -q 'IP Address:10.77.2.2' || fail "the MASA's TLS certificate"
 
-# --- the lab: the MASA sells 0001, 0003, 0004 to us and 0002 to another ---
+# --- the lab: the MASA sells 0001, 0003-0006 to us and 0002 to another ---
 DB=$T/masa.db
-"$MASA" --database "$DB" ctl add 0001 0002 0003 0004 || fail "ctl add"
-for s in 0001 0003 0004; do
+"$MASA" --database "$DB" ctl add 0001 0002 0003 0004 0005 0006 || fail "ctl add"
+for s in 0001 0003 0004 0005 0006; do
 	"$MASA" --database "$DB" ctl assign $s "$P/domain-ca.pem" ||
 	    fail "ctl assign $s"
 done
@@ -268,6 +272,53 @@ if [ $V6 = 1 ]; then
 	measured p3
 	RUN=$A_RUN KIND=$A_KIND
 	stop_daemon reg6
+fi
+
+# --- a constrained pledge on the pi's link: the gateway runs the join
+# proxy on its link-local address, the registrar's CoAPS is on the
+# gateway's loopback; the pledge speaks to fe80::...%to-gw only ---
+if [ $V6 = 1 ]; then
+	start_daemon regc ip netns exec "$GW" "$REGISTRAR" -d --listen 10.77.1.1 \
+	    --port 8446 --coaps-listen 127.0.0.1 --coaps-port 5684 \
+	    --database "$T/regc.db" --masa-url https://10.77.2.2:9443 $REGOPTS
+	start_daemon jp ip netns exec "$GW" "$JOINPROXY" -d --registrar 127.0.0.1 \
+	    --registrar-port 5684 --listen '*' --port 8485 --discovery-port 5683 \
+	    --discovery-interface to-pi
+	LL=$(ip -n "$GW" -6 addr show dev to-pi scope link |
+	    sed -n 's/.*inet6 \(fe80::[0-9a-f:]*\)\/64.*/\1/p' | head -1)
+	[ -n "$LL" ] || fail "the gateway's to-pi has no IPv6 link-local address"
+	# multicast discovery from the pi, by libcoap's own client
+	if command -v coap-client-openssl >/dev/null; then
+		# NON (RFC 7252 8.1); libcoap delays multicast answers (Leisure)
+		d=$(timeout 20 ip netns exec "$PI" coap-client-openssl -N -B 10 \
+		    -m get "coap://[ff02::fd%to-gw]/.well-known/core?brski-jp=*" \
+		    2>&1) || true
+		echo "$d" | grep -qx "<>;brski-jp=8485" ||
+		    fail "multicast join proxy discovery from the pi: '$d'"
+		ok "coap-client on the pi finds the join proxy by multicast (ff02::fd): <>;brski-jp=8485"
+	fi
+	RURL="coaps://[$LL%25to-gw]:8485"
+	pledge 0005 p5 --masa-ca "$P/masa-signer.pem"
+	exited 0 p5 "0005 over CoAPS through the join proxy"
+	expect_ok "0005 enrolled over CoAPS via the join proxy at $LL ($KIND) in $took s: openssl verify" \
+	    "$OPENSSL" verify -CAfile "$P/domain-ca.pem" \
+	    "$T/state-0005/current/ldevid.pem"
+	[ -s "$T/state-0005/current/voucher.cose" ] || fail "0005: no COSE voucher"
+	logged jp "new pledge \[fe80::[0-9a-f:]*\]:[0-9]+ relayed" \
+	    "the join proxy did not relay a link-local pledge"
+	logged regc "CoAP rv: voucher sent to 127\.0\.0\.1:" "no voucher over CoAPS"
+	logged masa "voucher issued: serial 0005, .*COSE" "no COSE voucher for 0005"
+	measured p5
+	# the same proxy refuses a pledge that is not link-local
+	RURL="coaps://[fd77:1::1]:8485"
+	pledge 0006 p6 --masa-ca "$P/masa-signer.pem"
+	exited 3 p6 "0006 from a global address through the join proxy"
+	logged jp "packet from \[fd77:1::2\]:[0-9]+ dropped: not an IPv6 link-local pledge" \
+	    "the join proxy did not refuse a global source"
+	[ ! -e "$T/state-0006/current" ] || fail "0006 left state behind"
+	ok "a pledge from fd77:1::2 (not link-local): dropped by the join proxy, exit 3, no state"
+	stop_daemon jp
+	stop_daemon regc
 fi
 
 # --- the registrar checks the MASA's name: 10.77.2.3 is not in its cert ---
