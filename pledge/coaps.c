@@ -15,7 +15,9 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -420,6 +422,139 @@ pledge_coaps_request(struct pledge *p, const char *method, const char *path,
 	    detail, cur.len);
 	*resp = r;
 	return BRSKI_OK;
+}
+
+/* discovery's answer: the first link with brski-jp, and who sent it */
+static struct {
+	int			 done;
+	unsigned		 port;
+	struct sockaddr_storage	 from;
+	socklen_t		 fromlen;
+} jp;
+
+static coap_response_t
+on_discovery(coap_session_t *s, const coap_pdu_t *sent,
+    const coap_pdu_t *rcvd, const coap_mid_t mid)
+{
+	const coap_address_t	*a = coap_session_get_addr_remote(s);
+	const uint8_t		*data;
+	const char		*at;
+	char			 buf[512];
+	size_t			 len, off, total;
+	unsigned long		 port;
+
+	(void)sent;
+	(void)mid;
+	if (jp.done || COAP_RESPONSE_CLASS(coap_pdu_get_code(rcvd)) != 2 ||
+	    !coap_get_data_large(rcvd, &len, &data, &off, &total) || off != 0 ||
+	    len >= sizeof(buf))
+		return COAP_RESPONSE_OK;
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	/* RFC 6690 link format; the draft's answer is <>;brski-jp=PORT */
+	if ((at = strstr(buf, ";brski-jp=")) == NULL)
+		return COAP_RESPONSE_OK;
+	port = strtoul(at + 10, NULL, 10);
+	if (port == 0 || port > 65535 || a == NULL ||
+	    (size_t)a->size > sizeof(jp.from))
+		return COAP_RESPONSE_OK;
+	jp.port = (unsigned)port;
+	memcpy(&jp.from, &a->addr, a->size);
+	jp.fromlen = a->size;
+	jp.done = 1;
+	return COAP_RESPONSE_OK;
+}
+
+/*
+ * Find a join proxy with CoAP discovery (constrained join proxy draft
+ * 6): GET /.well-known/core?brski-jp=* to url (coap://[ff02::fd%IF]
+ * multicast, or a unicast address), NON as multicast wants; the answer
+ * <>;brski-jp=PORT and its source address make p->url coaps://.
+ */
+int
+pledge_coaps_discover(struct pledge *p, const char *url, struct outcome *o)
+{
+	struct brski_err	 e = { 0 };
+	struct httpc_url	 u;
+	struct coaps_client	 c = { 0 };
+	coap_address_t		 dst;
+	coap_session_t		*s = NULL;
+	coap_pdu_t		*pdu = NULL;
+	char			 host[INET6_ADDRSTRLEN], tmp[1100];
+	const char		*zone;
+	int			 ok = 0;
+
+	if (strncasecmp(url, "coap://", 7) != 0 || snprintf(tmp, sizeof(tmp),
+	    "https://%s", url + 7) >= (int)sizeof(tmp) ||
+	    httpc_url_parse(tmp, 0, &u, &e) != BRSKI_OK)
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "join-proxy-discovery "
+		    "%s: want coap://[ff02::fd%%25IFACE] or coap://host[:port]%s%s",
+		    url, e.msg[0] ? ": " : "", e.msg);
+	if (strchr(strrchr(tmp + 8, ']') ? strrchr(tmp + 8, ']') : tmp + 8,
+	    ':') == NULL || u.port == 443)
+		u.port = 5683;
+	memset(&jp, 0, sizeof(jp));
+	p->url = u;
+	if (!resolve(p, &dst, o))
+		return 0;
+	coap_startup();
+	coap_set_log_handler(libcoap_log);
+	coap_set_log_level(LOG_WARNING);
+	if ((c.ctx = coap_new_context(NULL)) == NULL ||
+	    (s = coap_new_client_session(c.ctx, NULL, &dst,
+	    COAP_PROTO_UDP)) == NULL ||
+	    (pdu = coap_new_pdu(COAP_MESSAGE_NON, COAP_REQUEST_CODE_GET,
+	    s)) == NULL) {
+		pledge_fail(o, BRSKI_EXIT_INTERNAL, "libcoap: cannot set up "
+		    "discovery");
+		goto out;
+	}
+	coap_register_response_handler(c.ctx, on_discovery);
+	coap_session_new_token(s, &cur.token_len, cur.token);
+	if (!coap_add_token(pdu, cur.token_len, cur.token) ||
+	    !add_path(pdu, "/.well-known/core") ||
+	    !coap_add_option(pdu, COAP_OPTION_URI_QUERY, 10,
+	    (const uint8_t *)"brski-jp=*")) {
+		coap_delete_pdu(pdu);
+		pledge_fail(o, BRSKI_EXIT_INTERNAL, "libcoap: no request");
+		goto out;
+	}
+	if (coap_send(s, pdu) == COAP_INVALID_MID) {
+		pledge_fail(o, BRSKI_EXIT_NETWORK, "discovery: %s: not sent", url);
+		goto out;
+	}
+	memset(&cur, 0, sizeof(cur));
+	/* multicast answers come after a random delay (RFC 7252 8.2) */
+	if (!wait_for(&c, &jp.done, p->timeout_ms)) {
+		pledge_fail(o, BRSKI_EXIT_NETWORK, "no join proxy answered %s "
+		    "within %d s", url, p->timeout_ms / 1000);
+		goto out;
+	}
+	if (jp.from.ss_family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&jp.from;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		zone = IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ?
+		    strchr(u.host, '%') : NULL;
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&jp.from)->
+		    sin_addr, host, sizeof(host));
+		zone = NULL;
+	}
+	snprintf(p->url.host, sizeof(p->url.host), "%s%s", host,
+	    zone ? zone : "");
+	p->url.port = (uint16_t)jp.port;
+	p->url.host_is_ip = 1;
+	p->coaps = 1;
+	log_info("join proxy found by %s: coaps://[%s]:%u", url, p->url.host,
+	    jp.port);
+	ok = 1;
+out:
+	if (s != NULL)
+		coap_session_release(s);
+	coap_free_context(c.ctx);
+	coap_cleanup();
+	return ok;
 }
 
 /* "coaps://host[:port]" selects this transport; 5684 by default. */

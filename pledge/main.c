@@ -33,6 +33,10 @@ static const struct conf_opt opts[] = {
 	{ "registrar", CFG_STR, NULL, 0, 0,
 	    "registrar URL: https://host:port, or coaps://host[:port] for "
 	    "constrained BRSKI (COSE vouchers, EST-coaps)" },
+	{ "join-proxy-discovery", CFG_STR, NULL, 0, 0,
+	    "without registrar: find a join proxy with CoAP discovery at this "
+	    "coap:// URL (coap://[ff02::fd%25IFACE] multicast) and enroll "
+	    "over CoAPS through it" },
 	{ "idevid-cert", CFG_PATH, NULL, 0, 0,
 	    "IDevID certificate with its chain (PEM)" },
 	{ "idevid-key", CFG_PATH, NULL, 0, 0,
@@ -88,12 +92,17 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "tls-version %s: use "
 		    "any, 1.2 or 1.3", conf_str(c, "tls-version"));
 	p->rekey = conf_bool(c, "rekey");
-	if (url == NULL)
+	if (url == NULL && need_idevid && conf_str(c, "join-proxy-discovery")) {
+		if (!pledge_coaps_discover(p, conf_str(c, "join-proxy-discovery"),
+		    o))
+			return 0;
+	} else if (url == NULL)
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar is not set "
 		    "(--registrar https://host:port); this build has no DNS-SD "
 		    "discovery");
-	if ((p->coaps = pledge_coaps_url(url, &p->url, &e)) < 0 ||
-	    (!p->coaps && httpc_url_parse(url, 0, &p->url, &e) != BRSKI_OK))
+	if (url != NULL && ((p->coaps = pledge_coaps_url(url, &p->url,
+	    &e)) < 0 || (!p->coaps && httpc_url_parse(url, 0, &p->url, &e) !=
+	    BRSKI_OK)))
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar: %s", e.msg);
 	p->idevid_file = conf_str(c, "idevid-cert");
 	if (!need_idevid)

@@ -71,6 +71,7 @@ enum brski_rc	pledge_send(struct pledge *, const char *, const char *,
 
 /* coaps.c */
 int	pledge_coaps_url(const char *, struct httpc_url *, struct brski_err *);
+int	pledge_coaps_discover(struct pledge *, const char *, struct outcome *);
 int	pledge_coaps_connect(struct pledge *, const struct x509_list *,
 	    const struct brski_key *, const struct x509_list *, const char *,
 	    struct outcome *);
