@@ -222,7 +222,24 @@ pledge_coaps_close(struct pledge *p)
 	secret_free(p->coap->key, p->coap->key_len);
 	free(p->coap);
 	p->coap = NULL;
-	coap_cleanup();
+}
+
+/*
+ * libcoap's coap_startup() runs once per process (its flag is never
+ * reset), so a coap_cleanup() between the discovery and the DTLS session,
+ * or between two registrars, could leave the DTLS layer shut down where a
+ * version's cleanup does that.  Start once, clean up at exit.
+ */
+static void
+coap_once(void)
+{
+	static int	started;
+
+	if (started)
+		return;
+	started = 1;
+	coap_startup();
+	atexit(coap_cleanup);
 }
 
 static int
@@ -274,7 +291,7 @@ pledge_coaps_connect(struct pledge *p, const struct x509_list *chain,
 		return 0;
 	if ((c = p->coap = calloc(1, sizeof(*p->coap))) == NULL)
 		return pledge_fail(o, BRSKI_EXIT_INTERNAL, "out of memory");
-	coap_startup();
+	coap_once();
 	if (x509_list_to_pem(&leaf, &c->cert, &c->cert_len, &e) != BRSKI_OK ||
 	    key_to_pem(key, &c->key, &c->key_len, &e) != BRSKI_OK) {
 		pledge_fail(o, BRSKI_EXIT_INTERNAL, "%s", e.msg);
@@ -497,7 +514,7 @@ pledge_coaps_discover(struct pledge *p, const char *url, struct outcome *o)
 	p->url = u;
 	if (!resolve(p, &dst, o))
 		return 0;
-	coap_startup();
+	coap_once();
 	coap_set_log_handler(libcoap_log);
 	coap_set_log_level(LOG_WARNING);
 	if ((c.ctx = coap_new_context(NULL)) == NULL ||
@@ -553,7 +570,6 @@ out:
 	if (s != NULL)
 		coap_session_release(s);
 	coap_free_context(c.ctx);
-	coap_cleanup();
 	return ok;
 }
 

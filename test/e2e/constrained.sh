@@ -34,7 +34,11 @@ HPORT=$PORT
 
 pledge() {	# pledge SERIAL [options...]
 	s=$1; shift
-	timeout 60 "$PLEDGE" -d --registrar "${RURL:-$CURL}" \
+	# RURL=none: no URL (the pledge discovers a join proxy)
+	if [ "${RURL:-}" = none ]; then set -- "$s" "$@"
+	else set -- "$s" --registrar "${RURL:-$CURL}" "$@"; fi
+	s=$1; shift
+	timeout 60 "$PLEDGE" -d \
 	    --idevid-cert "$P/idevid-$s-chain.pem" --idevid-key "$P/idevid-$s.key" \
 	    --masa-ca "${MASA_CA:-$P/masa-signer.pem}" --timeout 10 "$@"
 }
@@ -204,11 +208,13 @@ logged "device 0004 reports voucher FAILURE \(voucher rejected\)" "no /vs failur
 ok "pledge with another MASA's anchor refuses the COSE voucher: exit 4, /vs failure reported, no state"
 
 # --- through the stateful join proxy ---
-"$CERTS" idevid "$P" 0005 0006 >/dev/null
-"$MASA" --database "$T/m.db" ctl add 0005 0006 >/dev/null
+"$CERTS" idevid "$P" 0005 0006 0008 >/dev/null
+"$MASA" --database "$T/m.db" ctl add 0005 0006 0008 >/dev/null
 DPORT=$(free_udp_port)
+# 0005 and 0008 share 127.0.0.1, two DTLS sessions each: 4 mappings
 start_daemon jp "$JOINPROXY" -d --registrar 127.0.0.1 --registrar-port "$CPORT" \
-    --listen 127.0.0.1 --port 0 --discovery-port "$DPORT" --any-source
+    --listen 127.0.0.1 --port 0 --discovery-port "$DPORT" --any-source \
+    --max-per-pledge 4
 JPORT=$PORT
 out=$(coap - -m get "coap://127.0.0.1:$DPORT/.well-known/core?brski-jp=*")
 [ "$out" = "<>;brski-jp=$JPORT" ] || fail "join proxy discovery: $out"
@@ -222,6 +228,23 @@ rp=$(sed -n 's/.*CoAP rv: voucher sent to 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/reg
 [ -n "$pp" ] && [ -n "$rp" ] && [ "$pp" != "$rp" ] ||
     fail "the registrar should see the proxy's port, not the pledge's ($pp / $rp)"
 ok "registrar saw the proxy's per-pledge port $rp, not the pledge's $pp"
+# no URL: the pledge asks for /.well-known/core?brski-jp and uses the
+# answer's port at the address that answered
+RURL=none expect_ok "pledge 0008 discovers the join proxy (unicast CoAP) and enrolls" \
+    pledge 0008 --state-dir "$T/st-jpd" \
+    --join-proxy-discovery "coap://127.0.0.1:$DPORT"
+expect_ok "its LDevID verifies against the domain CA" \
+    "$OPENSSL" verify -CAfile "$P/domain-ca.pem" "$T/st-jpd/current/ldevid.pem"
+set +e
+timeout 30 "$PLEDGE" --idevid-cert "$P/idevid-0008-chain.pem" \
+    --idevid-key "$P/idevid-0008.key" --masa-ca "$P/masa-signer.pem" \
+    --state-dir "$T/st-jpd2" --timeout 2 \
+    --join-proxy-discovery "coap://127.0.0.1:$(free_udp_port)" >"$T/jpd2.log" 2>&1
+got=$?
+set -e
+[ "$got" = 3 ] && grep -q "no join proxy answered" "$T/jpd2.log" ||
+    { cat "$T/jpd2.log"; fail "discovery with nobody answering: exit $got"; }
+ok "discovery with no join proxy answering: exit 3, 'no join proxy answered'"
 stop_daemon jp
 # limits: one mapping per pledge address, 5 s idle (the refused client
 # gives up after 2 s, before the first mapping idles out)

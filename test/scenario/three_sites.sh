@@ -75,16 +75,16 @@ SAN="--ip 10.77.1.1 --ip 10.77.2.2 --dns localhost"
 [ $V6 = 0 ] || SAN="$SAN --ip fd77:1::1 --ip fd77:2::2"
 # shellcheck disable=SC2086
 "$CERTS" $SAN --masa-url 10.77.2.2:9443 init "$P" >/dev/null
-"$CERTS" --masa-url 10.77.2.2:9443 idevid "$P" 0002 0003 0004 0005 0006 \
+"$CERTS" --masa-url 10.77.2.2:9443 idevid "$P" 0002 0003 0004 0005 0006 0007 \
     >/dev/null
 "$CERTS" init "$T/other" >/dev/null	# another owner's domain CA
 "$OPENSSL" x509 -in "$P/masa-tls.pem" -noout -ext subjectAltName |
     grep -q 'IP Address:10.77.2.2' || fail "the MASA's TLS certificate"
 
-# --- the lab: the MASA sells 0001, 0003-0006 to us and 0002 to another ---
+# --- the lab: the MASA sells 0001, 0003-0007 to us and 0002 to another ---
 DB=$T/masa.db
-"$MASA" --database "$DB" ctl add 0001 0002 0003 0004 0005 0006 || fail "ctl add"
-for s in 0001 0003 0004 0005 0006; do
+"$MASA" --database "$DB" ctl add 0001 0002 0003 0004 0005 0006 0007 || fail "ctl add"
+for s in 0001 0003 0004 0005 0006 0007; do
 	"$MASA" --database "$DB" ctl assign $s "$P/domain-ca.pem" ||
 	    fail "ctl assign $s"
 done
@@ -190,6 +190,19 @@ pledge() {	# pledge SERIAL LOGNAME [options...]: exit code in $got
 	took=$(awk -v a="$t0" -v b="$(secs)" 'BEGIN { printf "%.2f", b - a }')
 	set -e
 }
+pledge_nourl() {	# pledge_nourl SERIAL LOGNAME [options...]: no --registrar
+	s=$1 l=$2; shift 2
+	set +e
+	t0=$(secs)
+	# shellcheck disable=SC2086
+	timeout 120 ip netns exec "$PI" $RUN -d --timeout 20 \
+	    --idevid-cert "$P/idevid-$s-chain.pem" \
+	    --idevid-key "$P/idevid-$s.key" --state-dir "$T/state-$s" "$@" \
+	    >"$T/$l.out" 2>"$T/$l.log"
+	got=$?
+	took=$(awk -v a="$t0" -v b="$(secs)" 'BEGIN { printf "%.2f", b - a }')
+	set -e
+}
 measured() {	# measured LOGNAME: what /usr/bin/time saw
 	[ -n "$TIMEV" ] || return 0
 	case $KIND in
@@ -281,9 +294,11 @@ if [ $V6 = 1 ]; then
 	start_daemon regc ip netns exec "$GW" "$REGISTRAR" -d --listen 10.77.1.1 \
 	    --port 8446 --coaps-listen 127.0.0.1 --coaps-port 5684 \
 	    --database "$T/regc.db" --masa-url https://10.77.2.2:9443 $REGOPTS
+	# two pledges (0005, 0007) run from the pi's one link-local address,
+	# two DTLS sessions each (IDevID, then LDevID): 4 mappings
 	start_daemon jp ip netns exec "$GW" "$JOINPROXY" -d --registrar 127.0.0.1 \
 	    --registrar-port 5684 --listen '*' --port 8485 --discovery-port 5683 \
-	    --discovery-interface to-pi
+	    --discovery-interface to-pi --max-per-pledge 4
 	LL=$(ip -n "$GW" -6 addr show dev to-pi scope link |
 	    sed -n 's/.*inet6 \(fe80::[0-9a-f:]*\)\/64.*/\1/p' | head -1)
 	[ -n "$LL" ] || fail "the gateway's to-pi has no IPv6 link-local address"
@@ -309,6 +324,15 @@ if [ $V6 = 1 ]; then
 	logged regc "CoAP rv: voucher sent to 127\.0\.0\.1:" "no voucher over CoAPS"
 	logged masa "voucher issued: serial 0005, .*COSE" "no COSE voucher for 0005"
 	measured p5
+	# the pledge finds the proxy itself: multicast CoAP discovery
+	RURL="" pledge_nourl 0007 p7 --masa-ca "$P/masa-signer.pem" \
+	    --join-proxy-discovery "coap://[ff02::fd%25to-gw]"
+	exited 0 p7 "0007 through a join proxy it discovered"
+	logged p7 "join proxy found by coap://\[ff02::fd%25to-gw\]: coaps://\[fe80::[0-9a-f:]*%to-gw\]:8485" \
+	    "the pledge did not report the proxy it found"
+	expect_ok "0007 found the join proxy by multicast and enrolled ($KIND) in $took s" \
+	    "$OPENSSL" verify -CAfile "$P/domain-ca.pem" \
+	    "$T/state-0007/current/ldevid.pem"
 	# the same proxy refuses a pledge that is not link-local
 	RURL="coaps://[fd77:1::1]:8485"
 	pledge 0006 p6 --masa-ca "$P/masa-signer.pem"
