@@ -344,9 +344,10 @@ if want big; then
 	for cfg in "4 $((BIG + 64))" "0 $((BIG + 64))" "16 $((BIG + 64))"; do
 		set -- $cfg
 		thr=$1 maxc=$2
-		MASA_OPTS="--max-connections $((BIG + 64))" daemons big \
-		    --threads "$thr" --max-connections "$maxc" \
-		    --connection-timeout 600
+		# every pledge is 127.0.0.1: no per-address limit here
+		MASA_OPTS="--max-connections $((BIG + 64)) --max-connections-per-ip 0" \
+		    daemons big --threads "$thr" --max-connections "$maxc" \
+		    --max-connections-per-ip 0 --connection-timeout 600
 		rm -f "$T/stop"
 		sample "$reg_pid" "$RPORT" "$T/big-$thr.samples" &
 		spid=$!

@@ -64,8 +64,22 @@ static void	mhd_log(void *, const char *, va_list)
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	(void)cls;
-	log_vmsg(LOGL_WARN, fmt, ap);
+	const struct httpd	*h = cls;
+	char			 msg[512];
+	size_t			 n;
+
+	/* MHD says this for its per-address limit too: name both */
+	if (h != NULL && strncmp(fmt, "Server reached connection limit", 31) == 0) {
+		log_warn("%s: a connection refused at accept: max-connections "
+		    "(%u) or max-connections-per-ip (%u) reached", h->conf.name,
+		    h->conf.max_connections, h->conf.max_per_ip);
+		return;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn("%s", msg);
 }
 
 static void
@@ -380,13 +394,18 @@ options(struct httpd *h, struct MHD_OptionItem *o)
 	int	n = 0;
 
 	/* first, or MHD logs the others' complaints its own way */
-	OPT(o[n++], MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL);
+	OPT(o[n++], MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h);
 	OPT(o[n++], MHD_OPTION_HTTPS_MEM_KEY, 0, h->key_pem);
 	OPT(o[n++], MHD_OPTION_HTTPS_MEM_CERT, 0, h->cert_pem);
 	/* any PEM here makes GnuTLS request a client certificate */
 	OPT(o[n++], MHD_OPTION_HTTPS_MEM_TRUST, 0, h->cert_pem);
 	OPT(o[n++], MHD_OPTION_HTTPS_PRIORITIES, 0, TLS_PRIORITIES);
 	OPT(o[n++], MHD_OPTION_CONNECTION_LIMIT, h->conf.max_connections, NULL);
+	/* one address cannot take every slot, even with headers that trickle
+	 * in under the idle timeout (MHD has no whole-request deadline) */
+	if (h->conf.max_per_ip > 0)
+		OPT(o[n++], MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		    h->conf.max_per_ip, NULL);
 	OPT(o[n++], MHD_OPTION_CONNECTION_TIMEOUT, h->conf.timeout_s, NULL);
 	OPT(o[n++], MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
 	if (h->conf.threads > 0)

@@ -62,6 +62,7 @@ struct httpd_conf {
 	const char		*key_file;	/* PEM key */
 	unsigned		 threads;	/* 0: a thread per connection */
 	unsigned		 max_connections;
+	unsigned		 max_per_ip;	/* 0: no per-address limit */
 	unsigned		 timeout_s;
 	size_t			 body_max;
 	const struct httpd_route *routes;

@@ -75,6 +75,8 @@ static const struct conf_opt opts[] = {
 	    "worker threads (0: one per connection)" },
 	{ "max-connections", CFG_INT, "256", 1, 65536,
 	    "concurrent connections" },
+	{ "max-connections-per-ip", CFG_INT, "32", 0, 65536,
+	    "concurrent connections from one address (0: no limit)" },
 	{ "connection-timeout", CFG_INT, "30", 1, 3600,
 	    "seconds a connection may idle or a request body may take" },
 	MONITOR_CONF_OPTS,
@@ -235,6 +237,7 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 	hc.key_file = conf_str(c, "tls-key");
 	hc.threads = (unsigned)conf_int(c, "threads");
 	hc.max_connections = (unsigned)conf_int(c, "max-connections");
+	hc.max_per_ip = (unsigned)conf_int(c, "max-connections-per-ip");
 	hc.timeout_s = (unsigned)conf_int(c, "connection-timeout");
 	hc.body_max = (size_t)conf_int(c, "max-body");
 	hc.routes = routes;

@@ -244,6 +244,10 @@ row "registrar: headers, then silence" cut "$RLOG" \
     "request incomplete and the connection idle for ${TMO}s" \
     slow "$RPORT" "$P/domain-ca.pem" "$P/idevid-0002-chain.pem" "$P/idevid-0002.key" \
     /.well-known/brski/requestvoucher silent
+row "registrar: one address holds 32 connections (max-connections-per-ip)" \
+    "refused tls" "$RLOG" \
+    "registrar: a connection refused at accept: max-connections \(256\) or max-connections-per-ip \(32\)" \
+    $ATT hold "$RPORT" "$P/domain-ca.pem" 32
 row "registrar: requestvoucher without a client certificate" 403 "$RLOG" \
     "refused \(403\): no IDevID" \
     http "$RV" "$T/pvr2.cms" --cacert "$P/domain-ca.pem" $CT

@@ -17,6 +17,11 @@
                                      "cut S" with the seconds until the
                                      server closed, or "open S" if it still
                                      holds the connection after LIMIT s
+  hold PORT CA N                     N idle TCP connections from 127.0.0.1
+                                     to PORT, then one TLS handshake more
+                                     from 127.0.0.1 and one from 127.0.0.2;
+                                     prints "<first> <second>", each "tls"
+                                     (handshake done) or "refused"
 """
 import datetime, os, socket, ssl, sys, time
 
@@ -99,6 +104,27 @@ def slowloris(port, ca, cert, key, path, mode, limit):
     print("cut %.1f" % (time.monotonic() - start))
 
 
+def handshake(port, ca, src):
+    ctx = ssl.create_default_context(cafile=ca)
+    ctx.check_hostname = False
+    try:
+        raw = socket.create_connection(("127.0.0.1", int(port)), timeout=5,
+                                       source_address=(src, 0))
+        with ctx.wrap_socket(raw, server_hostname="localhost"):
+            return "tls"
+    except (ssl.SSLError, OSError):
+        return "refused"
+
+
+def hold(port, ca, n):
+    held = [socket.create_connection(("127.0.0.1", int(port)), timeout=5)
+            for _ in range(int(n))]
+    time.sleep(0.3)		# the server has accepted them all
+    print(handshake(port, ca, "127.0.0.1"), handshake(port, ca, "127.0.0.2"))
+    for s in held:
+        s.close()
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "expired-idevid":
@@ -107,6 +133,8 @@ def main():
         flip(*args)
     elif cmd == "slowloris":
         slowloris(*args)
+    elif cmd == "hold":
+        hold(*args)
     else:
         sys.exit("unknown command " + cmd)
 
