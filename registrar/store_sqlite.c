@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "rfc3339.h"
 #include "store.h"
 
 /* One connection shared by the daemon's threads: a transaction belongs
@@ -435,6 +436,7 @@ revoke_tx(struct reg_store *s, const char *serial_hex, time_t when,
 	enum brski_rc	 rc;
 	int		 r;
 	time_t		 was;
+	char		 t[RFC3339_MAX];
 
 	if (db_prepare(s->db, "SELECT revoked_at FROM certificates WHERE "
 	    "serial = ?", &st, e) != BRSKI_OK)
@@ -451,8 +453,8 @@ revoke_tx(struct reg_store *s, const char *serial_hex, time_t when,
 		    sqlite3_errmsg(s->db));
 	if (was != 0)
 		return brski_fail(e, BRSKI_EPOLICY, "certificate %s was revoked "
-		    "before (at %lld); nothing changed", serial_hex,
-		    (long long)was);
+		    "before (at %s); nothing changed", serial_hex,
+		    rfc3339_format(was, t, sizeof(t)));
 	if (db_prepare(s->db, "UPDATE certificates SET revoked_at = ?, "
 	    "revocation_reason = ? WHERE serial = ?", &st, e) != BRSKI_OK)
 		return BRSKI_EDB;
