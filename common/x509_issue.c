@@ -269,7 +269,8 @@ put_key_ids(struct buf *exts, const uint8_t *spki, size_t spki_len,
 	if (rc == BRSKI_OK && issuer != NULL && issuer->ski_len > 0)
 		rc = der_put(&in, DER_CTX(0), issuer->ski, issuer->ski_len, e);
 	else if (rc == BRSKI_OK && issuer != NULL &&
-	    (rc = x509_key_id(issuer->spki, issuer->spki_len, id, e)) == BRSKI_OK)
+	    (rc = x509_key_id(issuer->spki, issuer->spki_len, id, e)) ==
+	    BRSKI_OK)
 		rc = der_put(&in, DER_CTX(0), id, sizeof(id), e);
 	else if (rc == BRSKI_OK)
 		rc = der_put(&in, DER_CTX(0), id, sizeof(id), e);

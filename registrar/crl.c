@@ -66,7 +66,8 @@ crl_reason_from_name(const char *name, int *code)
 	size_t	i;
 
 	for (i = 0; i < NREASONS; i++)
-		if (reasons[i].operator_may && strcmp(name, reasons[i].name) == 0) {
+		if (reasons[i].operator_may &&
+		    strcmp(name, reasons[i].name) == 0) {
 			*code = reasons[i].code;
 			return 1;
 		}
@@ -178,7 +179,8 @@ put_entry(struct buf *list, const struct crl_entry *ce, struct brski_err *e)
 		if ((rc = der_put(&v, DER_ENUMERATED, &r, 1, e)) == BRSKI_OK &&
 		    (rc = put_ext(&exts, oid_reason, sizeof(oid_reason), &v,
 		    e)) == BRSKI_OK)
-			rc = der_put(&ent, DER_SEQUENCE, exts.data, exts.len, e);
+			rc = der_put(&ent, DER_SEQUENCE, exts.data, exts.len,
+			    e);
 	}
 	if (rc == BRSKI_OK)
 		rc = der_put(list, DER_SEQUENCE, ent.data, ent.len, e);

@@ -99,8 +99,8 @@ rebuild(struct reg_crl *k, time_t now, struct brski_err *e)
 	der = NULL;
 	k->revision = revision;
 	k->this_update = now;
-	log_info("CRL number %lld: %zu revoked certificate(s), next update %s%s%s",
-	    number, col.n, rfc3339_format(p.next_update, t, sizeof(t)),
+	log_info("CRL number %lld: %zu revoked certificate(s), next update "
+	    "%s%s%s", number, col.n, rfc3339_format(p.next_update, t, sizeof(t)),
 	    k->file ? ", written to " : "", k->file ? k->file : "");
 out:
 	free(der);
@@ -183,8 +183,8 @@ poller(void *arg)
 	while (!k->stop) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += CRL_POLL_S;
-		if (pthread_cond_timedwait(&k->cond, &k->lock, &ts) != ETIMEDOUT ||
-		    k->stop)
+		if (pthread_cond_timedwait(&k->cond, &k->lock, &ts) !=
+		    ETIMEDOUT || k->stop)
 			continue;
 		if (refresh(k, time(NULL), &e) != BRSKI_OK)
 			log_err("CRL: %s", e.msg);

@@ -50,7 +50,8 @@ print_cert(const struct reg_cert *c, void *arg)
 	char		 a[RFC3339_MAX], st[48];
 
 	if (c->revoked_at != 0)
-		snprintf(st, sizeof(st), "revoked:%s", crl_reason_name(c->reason));
+		snprintf(st, sizeof(st), "revoked:%s",
+		    crl_reason_name(c->reason));
 	else
 		snprintf(st, sizeof(st), "%s", c->not_after < *now ? "expired" :
 		    "valid");

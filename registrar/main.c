@@ -47,7 +47,7 @@ static const struct conf_opt opts[] = {
 	{ "ldevid-days", CFG_INT, "365", 1, 36500,
 	    "validity of issued certificates in days" },
 	{ "crl-validity", CFG_INT, "168", 1, 8760,
-	    "hours from a CRL's thisUpdate to its nextUpdate (new one at half)" },
+	    "hours from a CRL's thisUpdate to its nextUpdate" },
 	{ "crl-file", CFG_PATH, NULL, 0, 0,
 	    "write each new CRL (DER) atomically to this file" },
 	{ "crl-url", CFG_STR, NULL, 0, 0,

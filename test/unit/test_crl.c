@@ -101,8 +101,9 @@ check_structure(const struct fixture *f, const uint8_t *der, size_t len,
 	size_t			 left, qleft;
 	uint8_t			 md[WC_MAX_DIGEST_SIZE];
 	int			 ht = key_hash_type(f->ca.key->type);
-	int			 mdlen = wc_HashGetDigestSize((enum wc_HashType)ht);
+	int			 mdlen;
 
+	mdlen = wc_HashGetDigestSize((enum wc_HashType)ht);
 	assert_rc(der_expect(der, len, DER_SEQUENCE, &cl, &e), BRSKI_OK, &e);
 	assert_int_equal(cl.raw_len, len);
 	p = cl.val;
@@ -130,7 +131,7 @@ check_structure(const struct fixture *f, const uint8_t *der, size_t len,
 	next(&p, &left, DER_SEQUENCE, &t);		/* = outer algorithm */
 	assert_int_equal(t.raw_len, alg.raw_len);
 	assert_memory_equal(t.raw, alg.raw, alg.raw_len);
-	next(&p, &left, DER_SEQUENCE, &t);		/* issuer: the CA's bytes */
+	next(&p, &left, DER_SEQUENCE, &t);		/* issuer: the CA's */
 	assert_int_equal(t.raw_len, f->ca.cert->subject_raw_len);
 	assert_memory_equal(t.raw, f->ca.cert->subject_raw, t.raw_len);
 	next(&p, &left, DER_UTCTIME, &t);		/* thisUpdate */
