@@ -22,11 +22,11 @@ start_daemon masa "$MASA" -d --port 0 --database "$T/m.db" \
     --signer-cert "$P/masa-signer-chain.pem" --signer-key "$P/masa-signer.key" \
     --manufacturer-ca "$P/vendor-ca.pem"
 MURL=https://localhost:$PORT
-REGOPTS="--tls-cert $P/registrar-tls-chain.pem --tls-key $P/registrar-tls.key
+BASEOPTS="--tls-cert $P/registrar-tls-chain.pem --tls-key $P/registrar-tls.key
  --ra-cert $P/registrar-ra-chain.pem --ra-key $P/registrar-ra.key
  --domain-ca-cert $P/domain-ca.pem --domain-ca-key $P/domain-ca.key
- --manufacturer-ca $P/vendor-ca.pem --masa-ca $P/masa-ca.pem --masa-url $MURL
- --crl-file $T/published.crl --crl-validity 24
+ --manufacturer-ca $P/vendor-ca.pem --masa-ca $P/masa-ca.pem --masa-url $MURL"
+REGOPTS="$BASEOPTS --crl-file $T/published.crl --crl-validity 24
  --crl-url http://crl.example.net/domain.crl"
 start_daemon registrar "$REGISTRAR" -d --port 0 --database "$T/r.db" $REGOPTS
 R=https://localhost:$PORT
@@ -257,3 +257,20 @@ grep -q "^4A01 revoked:unspecified " "$T/v1.out" && grep -q "^4A02 expired " "$T
 "$REGISTRAR" --database "$T/v1.db" ctl revoke-cert 4A02 --reason superseded >/dev/null ||
     fail "revoke-cert on the migrated database"
 ok "v1 database migrated to 2: old revocation shown as unspecified, expired one as expired"
+
+# --- bad CRL options: start-up refused, the reason named ---
+startup_refused() {	# NAME REGEX options...
+	name=$1 why=$2; shift 2
+	set +e
+	timeout 20 "$REGISTRAR" -d --port 0 --database "$T/bad.db" $BASEOPTS "$@" \
+	    >/dev/null 2>"$T/bad.log"
+	rc=$?
+	set -e
+	[ "$rc" = 3 ] && grep -q "$why" "$T/bad.log" ||
+	    { cat "$T/bad.log"; fail "$name: exit $rc"; }
+	ok "$name -> exit 3 ($(grep -o "$why.*" "$T/bad.log" | head -1 | cut -c1-100))"
+}
+startup_refused "crl-file in a directory that does not exist" "crl-file: " \
+    --crl-file "$T/no/such/dir/domain.crl"
+startup_refused "crl-url that is not a URL" "crl-url \"file:/x\"" \
+    --crl-url "file:/x"
