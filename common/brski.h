@@ -17,6 +17,8 @@
 #define EST_PATH_SIMPLEREENROLL		"/.well-known/est/simplereenroll"
 #define EST_PATH_CSRATTRS		"/.well-known/est/csrattrs"
 #define EST_PATH_SERVERKEYGEN		"/.well-known/est/serverkeygen"
+/* the registrar's CRL: not a BRSKI or EST resource, so not under them */
+#define REG_PATH_CRL			"/crl"
 
 /* media types */
 #define MT_VOUCHER_CMS_JSON	"application/voucher-cms+json"
@@ -29,6 +31,7 @@
 #define MT_CSRATTRS		"application/csrattrs"
 #define MT_PKCS8		"application/pkcs8"
 #define MT_PKIX_CERT		"application/pkix-cert"
+#define MT_PKIX_CRL		"application/pkix-crl"	/* RFC 2585 4.2 */
 #define MT_TEXT			"text/plain; charset=utf-8"
 
 /* CoAP Content-Formats (RFC 9148, constrained-voucher) */

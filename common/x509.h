@@ -141,5 +141,7 @@ const struct x509_cert *x509_path_top(const struct x509_cert *,
 enum brski_rc	 x509_issue(const struct x509_template *, const uint8_t *,
 		    size_t, const struct x509_cert *, const struct brski_key *,
 		    uint8_t **, size_t *, struct brski_err *);
+enum brski_rc	 x509_key_id(const uint8_t *, size_t, uint8_t [20],
+		    struct brski_err *);
 
 #endif /* BRSKI_X509_H */

@@ -129,8 +129,8 @@ put_ext(struct buf *exts, const uint8_t *oid, size_t oidlen, int critical,
 }
 
 /* keyIdentifier = SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2) */
-static enum brski_rc
-key_id(const uint8_t *spki, size_t len, uint8_t id[WC_SHA_DIGEST_SIZE],
+enum brski_rc
+x509_key_id(const uint8_t *spki, size_t len, uint8_t id[WC_SHA_DIGEST_SIZE],
     struct brski_err *e)
 {
 	struct der_tlv	seq, alg, bits;
@@ -259,7 +259,7 @@ put_key_ids(struct buf *exts, const uint8_t *spki, size_t spki_len,
 	struct buf	v = { 0 }, in = { 0 };
 	enum brski_rc	rc;
 
-	if ((rc = key_id(spki, spki_len, id, e)) != BRSKI_OK)
+	if ((rc = x509_key_id(spki, spki_len, id, e)) != BRSKI_OK)
 		return rc;
 	if ((rc = der_put(&v, DER_OCTET_STRING, id, sizeof(id), e)) ==
 	    BRSKI_OK)
@@ -269,7 +269,8 @@ put_key_ids(struct buf *exts, const uint8_t *spki, size_t spki_len,
 	if (rc == BRSKI_OK && issuer != NULL && issuer->ski_len > 0)
 		rc = der_put(&in, DER_CTX(0), issuer->ski, issuer->ski_len, e);
 	else if (rc == BRSKI_OK && issuer != NULL &&
-	    (rc = key_id(issuer->spki, issuer->spki_len, id, e)) == BRSKI_OK)
+	    (rc = x509_key_id(issuer->spki, issuer->spki_len, id, e)) ==
+	    BRSKI_OK)
 		rc = der_put(&in, DER_CTX(0), id, sizeof(id), e);
 	else if (rc == BRSKI_OK)
 		rc = der_put(&in, DER_CTX(0), id, sizeof(id), e);

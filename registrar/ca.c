@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ca.h"
+#include "der.h"
 #include "rand.h"
 
 #define SERIAL_LEN	16
@@ -29,6 +30,42 @@ hex(const uint8_t *p, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02X", p[i]);
 }
 
+/*
+ * cRLDistributionPoints (RFC 5280 4.2.1.13) with one fullName URI:
+ * SEQUENCE { DistributionPoint { [0] { [0] { [6] uri } } } }
+ */
+static enum brski_rc
+crl_dp(const char *url, struct buf *ext, struct brski_err *e)
+{
+	static const uint8_t	 oid[] = { 0x06, 0x03, 0x55, 0x1d, 0x1f };
+	struct buf		 a = { 0 }, b = { 0 };
+	enum brski_rc		 rc;
+
+	if ((rc = der_put(&a, DER_CTX(6), url, strlen(url), e)) == BRSKI_OK &&
+	    (rc = der_put(&b, DER_CTX_C(0), a.data, a.len, e)) == BRSKI_OK) {
+		buf_reset(&a);
+		rc = der_put(&a, DER_CTX_C(0), b.data, b.len, e);
+	}
+	if (rc == BRSKI_OK) {
+		buf_reset(&b);
+		rc = der_put(&b, DER_SEQUENCE, a.data, a.len, e);
+	}
+	if (rc == BRSKI_OK) {
+		buf_reset(&a);
+		rc = der_put(&a, DER_SEQUENCE, b.data, b.len, e);
+	}
+	if (rc == BRSKI_OK) {
+		buf_reset(&b);
+		if ((rc = der_put_raw(&b, oid, sizeof(oid), e)) == BRSKI_OK &&
+		    (rc = der_put(&b, DER_OCTET_STRING, a.data, a.len, e)) ==
+		    BRSKI_OK)
+			rc = der_put(ext, DER_SEQUENCE, b.data, b.len, e);
+	}
+	buf_free(&a);
+	buf_free(&b);
+	return rc;
+}
+
 static enum brski_rc
 issue_once(const struct reg_ca *ca, const uint8_t *spki, size_t spki_len,
     const struct ca_subject *s, const char *device, time_t now,
@@ -37,6 +74,8 @@ issue_once(const struct reg_ca *ca, const uint8_t *spki, size_t spki_len,
 	struct x509_template	 t;
 	struct x509_cert	*c = NULL;
 	struct reg_cert		 rec;
+	struct buf		 dp = { 0 };
+	struct x509_ext		 extra;
 	uint8_t			 sn[SERIAL_LEN];
 	enum brski_rc		 rc;
 
@@ -56,8 +95,17 @@ issue_once(const struct reg_ca *ca, const uint8_t *spki, size_t spki_len,
 	t.eku = X509_EKU_CLIENT_AUTH | X509_EKU_SERVER_AUTH;
 	t.serial = sn;
 	t.serial_len = sizeof(sn);
-	if ((rc = x509_issue(&t, spki, spki_len, ca->cert, ca->key, der, len,
-	    e)) != BRSKI_OK)
+	if (ca->crl_url != NULL) {
+		if ((rc = crl_dp(ca->crl_url, &dp, e)) != BRSKI_OK)
+			return rc;
+		extra.der = dp.data;
+		extra.len = dp.len;
+		t.extra = &extra;
+		t.extra_count = 1;
+	}
+	rc = x509_issue(&t, spki, spki_len, ca->cert, ca->key, der, len, e);
+	buf_free(&dp);
+	if (rc != BRSKI_OK)
 		return rc;
 	if ((rc = x509_parse(*der, *len, &c, e)) != BRSKI_OK)
 		goto fail;

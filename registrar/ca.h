@@ -19,6 +19,7 @@ struct reg_ca {
 	struct x509_list	 chain;		/* CA first, then its issuers */
 	struct brski_key	*key;
 	long			 days;		/* LDevID validity */
+	const char		*crl_url;	/* CRL distribution point */
 	struct reg_store	*store;
 };
 

@@ -223,6 +223,7 @@ our_cert(struct registrar *r, const struct x509_list *peer, char *dev,
 {
 	struct brski_err	 e = { 0 };
 	struct reg_cert		 rec;
+	struct reg_device	 d;
 	uint8_t			*der = NULL;
 	char			 hex[65];
 	size_t			 i;
@@ -248,6 +249,14 @@ our_cert(struct registrar *r, const struct x509_list *peer, char *dev,
 	free(der);
 	if (rec.revoked_at != 0) {
 		refuse(res, 403, "certificate %s is revoked", hex);
+		return NULL;
+	}
+	/* a device the operator revoked or denied renews nothing either */
+	if (rec.device[0] != '\0' && reg_device_get(r->store, rec.device, &d,
+	    &e) == BRSKI_OK && d.state != REG_APPROVED &&
+	    d.state != REG_PENDING) {
+		refuse(res, 403, "device %s is %s", d.serial,
+		    reg_state_name(d.state));
 		return NULL;
 	}
 	snprintf(dev, devlen, "%s", rec.device);

@@ -46,6 +46,12 @@ static const struct conf_opt opts[] = {
 	DAEMON_PKCS11_OPTS,
 	{ "ldevid-days", CFG_INT, "365", 1, 36500,
 	    "validity of issued certificates in days" },
+	{ "crl-validity", CFG_INT, "168", 1, 8760,
+	    "hours from a CRL's thisUpdate to its nextUpdate" },
+	{ "crl-file", CFG_PATH, NULL, 0, 0,
+	    "write each new CRL (DER) atomically to this file" },
+	{ "crl-url", CFG_STR, NULL, 0, 0,
+	    "URL put into issued certificates as CRL distribution point" },
 	{ "manufacturer-ca", CFG_LIST, NULL, 0, 0,
 	    "IDevID CA of a manufacturer whose pledges may enroll" },
 	{ "masa-ca", CFG_LIST, NULL, 0, 0,
@@ -144,6 +150,24 @@ load_password(struct registrar *r, const struct conf *c, struct brski_err *e)
 	return BRSKI_OK;
 }
 
+/* An IA5String URI (RFC 5280 4.2.1.13) a relying party can fetch. */
+static enum brski_rc
+crl_url_ok(const char *u, struct brski_err *e)
+{
+	const char	*p;
+
+	if (u == NULL)
+		return BRSKI_OK;
+	for (p = u; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~')
+			break;
+	if (*p != '\0' || strlen(u) > 512 || (strncmp(u, "http://", 7) != 0 &&
+	    strncmp(u, "https://", 8) != 0 && strncmp(u, "ldap://", 7) != 0))
+		return brski_fail(e, BRSKI_ECONFIG, "crl-url \"%.64s\": use an "
+		    "http://, https:// or ldap:// URL of printable ASCII", u);
+	return BRSKI_OK;
+}
+
 static enum brski_rc
 setup(struct registrar *r, const struct conf *c, struct brski_err *e)
 {
@@ -181,17 +205,22 @@ setup(struct registrar *r, const struct conf *c, struct brski_err *e)
 	if (!(r->id.ra_cert->eku & X509_EKU_CMC_RA))
 		return brski_fail(e, BRSKI_ECONFIG, "ra-cert lacks id-kp-cmcRA "
 		    "(1.3.6.1.5.5.7.3.28): MASAs will refuse its voucher-requests");
+	if ((rc = crl_url_ok(conf_str(c, "crl-url"), e)) != BRSKI_OK)
+		return rc;
+	r->ca.crl_url = conf_str(c, "crl-url");
 	if ((rc = masa_pool_init(&r->pool, &r->id, e)) != BRSKI_OK ||
 	    (rc = reg_store_open(conf_str(c, "database"), &r->store, e)) !=
 	    BRSKI_OK)
 		return rc;
 	r->ca.store = r->store;
-	return BRSKI_OK;
+	return reg_crl_init(&r->crl, &r->ca, r->store,
+	    conf_int(c, "crl-validity") * 3600, conf_str(c, "crl-file"), e);
 }
 
 static void
 teardown(struct registrar *r)
 {
+	reg_crl_free(&r->crl);
 	masa_pool_free(&r->pool);
 	reg_store_close(r->store);
 	x509_list_free(&r->id.tls_chain);
@@ -215,6 +244,7 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 		{ "POST", BRSKI_PATH_ENROLLSTATUS, reg_on_enrollstatus, r },
 		{ "GET", EST_PATH_CACERTS, est_on_cacerts, r },
 		{ "GET", EST_PATH_CSRATTRS, est_on_csrattrs, r },
+		{ "GET", REG_PATH_CRL, crl_on_get, r },
 		{ "POST", EST_PATH_SIMPLEENROLL, reg_count_simpleenroll, r },
 		{ "POST", EST_PATH_SIMPLEREENROLL, reg_count_simplereenroll, r },
 		{ "POST", EST_PATH_SERVERKEYGEN, reg_count_serverkeygen, r },
@@ -250,7 +280,8 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 	cc.key_file = hc.key_file;
 	cc.body_max = hc.body_max;
 	daemon_block_signals(&set);
-	if (httpd_start(&hc, &h, &e) != BRSKI_OK)
+	if (reg_crl_start(&r->crl, &e) != BRSKI_OK ||
+	    httpd_start(&hc, &h, &e) != BRSKI_OK)
 		return fatal(&e);
 	if (cc.port != 0 && coap_service_start(r, &cc, &cs, &e) != BRSKI_OK) {
 		httpd_stop(h);

@@ -13,6 +13,7 @@
 #include "brski.h"
 #include "vr.h"
 #include "ca.h"
+#include "crl_service.h"
 #include "httpc.h"
 #include "httpd.h"
 #include "store.h"
@@ -33,6 +34,7 @@ struct masa_pool {
 struct registrar {
 	struct reg_identity	 id;
 	struct reg_ca		 ca;
+	struct reg_crl		 crl;
 	struct reg_store	*store;
 	int			 manual;	/* operator approves devices */
 	long			 retry_after;

@@ -43,6 +43,7 @@ struct reg_cert {
 	time_t		 not_after;
 	time_t		 issued_at;
 	time_t		 revoked_at;			/* 0: valid */
+	int		 reason;	/* RFC 5280 CRLReason, 0 unspecified */
 	const uint8_t	*der;
 	size_t		 der_len;
 };
@@ -86,7 +87,11 @@ enum brski_rc	reg_cert_get(struct reg_store *, const char *,
 		    struct reg_cert *, uint8_t **, struct brski_err *);
 enum brski_rc	reg_cert_list(struct reg_store *, reg_cert_cb, void *,
 		    struct brski_err *);
-enum brski_rc	reg_cert_revoke(struct reg_store *, const char *, time_t,
+enum brski_rc	reg_cert_revoke(struct reg_store *, const char *, time_t, int,
+		    struct brski_err *);
+enum brski_rc	reg_crl_next(struct reg_store *, long long *, long long *,
+		    reg_cert_cb, void *, struct brski_err *);
+enum brski_rc	reg_crl_revision(struct reg_store *, long long *,
 		    struct brski_err *);
 enum brski_rc	reg_report_add(struct reg_store *, const struct reg_report *,
 		    struct brski_err *);

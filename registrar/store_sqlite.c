@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "rfc3339.h"
 #include "store.h"
 
 /* One connection shared by the daemon's threads: a transaction belongs
@@ -57,6 +58,18 @@ static const char *const schema[] = {
 	"  client_matched INTEGER NOT NULL,"
 	"  peer TEXT,"
 	"  at INTEGER NOT NULL);",
+	/* version 2: revocation reasons and the CRL's counters.  number is
+	 * the last cRLNumber handed out (RFC 5280 5.2.3: monotonic);
+	 * revision changes with every revocation, so a daemon knows its
+	 * cached CRL is out of date when another process revoked. */
+	"ALTER TABLE certificates ADD COLUMN revocation_reason INTEGER;"
+	"CREATE INDEX certificates_revoked ON certificates(revoked_at) "
+	"  WHERE revoked_at IS NOT NULL;"
+	"CREATE TABLE crl_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  number INTEGER NOT NULL,"
+	"  revision INTEGER NOT NULL);"
+	"INSERT INTO crl_state VALUES (1, 0, 0);",
 };
 
 static const char *const state_names[] = {
@@ -354,10 +367,11 @@ row_cert(sqlite3_stmt *st, struct reg_cert *c)
 	c->revoked_at = (time_t)sqlite3_column_int64(st, 6);
 	c->der = sqlite3_column_blob(st, 7);
 	c->der_len = (size_t)sqlite3_column_bytes(st, 7);
+	c->reason = sqlite3_column_int(st, 8);	/* NULL: 0, unspecified */
 }
 
 #define CERT_COLUMNS "serial, device, subject, not_before, not_after, " \
-	"issued_at, revoked_at, der"
+	"issued_at, revoked_at, der, revocation_reason"
 
 /* One certificate by serial; *der (the caller's) gets a copy of it. */
 static enum brski_rc
@@ -409,24 +423,145 @@ reg_cert_list_locked(struct reg_store *s, reg_cert_cb cb, void *arg,
 	return BRSKI_OK;
 }
 
+/*
+ * Mark a certificate revoked with an RFC 5280 CRLReason, and bump the
+ * CRL revision in the same transaction.  An unknown serial is
+ * BRSKI_ENOTFOUND, one revoked before BRSKI_EPOLICY (nothing changes).
+ */
 static enum brski_rc
-reg_cert_revoke_locked(struct reg_store *s, const char *serial_hex,
-    time_t when, struct brski_err *e)
+revoke_tx(struct reg_store *s, const char *serial_hex, time_t when,
+    int reason, struct brski_err *e)
 {
 	sqlite3_stmt	*st = NULL;
 	enum brski_rc	 rc;
+	int		 r;
+	time_t		 was;
+	char		 t[RFC3339_MAX];
 
-	if (db_prepare(s->db, "UPDATE certificates SET revoked_at = ? "
-	    "WHERE serial = ? AND revoked_at IS NULL", &st, e) != BRSKI_OK)
+	if (db_prepare(s->db, "SELECT revoked_at FROM certificates WHERE "
+	    "serial = ?", &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	sqlite3_bind_text(st, 1, serial_hex, -1, SQLITE_TRANSIENT);
+	r = sqlite3_step(st);
+	was = r == SQLITE_ROW ? (time_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (r == SQLITE_DONE)
+		return brski_fail(e, BRSKI_ENOTFOUND, "no certificate with "
+		    "serial %s (\"ctl certs\" lists them)", serial_hex);
+	if (r != SQLITE_ROW)
+		return brski_fail(e, BRSKI_EDB, "database: %s",
+		    sqlite3_errmsg(s->db));
+	if (was != 0)
+		return brski_fail(e, BRSKI_EPOLICY, "certificate %s was revoked "
+		    "before (at %s); nothing changed", serial_hex,
+		    rfc3339_format(was, t, sizeof(t)));
+	if (db_prepare(s->db, "UPDATE certificates SET revoked_at = ?, "
+	    "revocation_reason = ? WHERE serial = ?", &st, e) != BRSKI_OK)
 		return BRSKI_EDB;
 	sqlite3_bind_int64(st, 1, when);
-	sqlite3_bind_text(st, 2, serial_hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, reason);
+	sqlite3_bind_text(st, 3, serial_hex, -1, SQLITE_TRANSIENT);
 	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
 		return rc;
-	if (sqlite3_changes(s->db) == 0)
-		return brski_fail(e, BRSKI_ENOTFOUND, "no valid certificate "
-		    "with serial %s", serial_hex);
+	if (db_prepare(s->db, "UPDATE crl_state SET revision = revision + 1",
+	    &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	return step_done(s->db, st, e);
+}
+
+static enum brski_rc
+reg_cert_revoke_locked(struct reg_store *s, const char *serial_hex,
+    time_t when, int reason, struct brski_err *e)
+{
+	enum brski_rc	rc;
+
+	if (db_begin(s->db, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	if ((rc = revoke_tx(s, serial_hex, when, reason, e)) == BRSKI_OK)
+		rc = db_commit(s->db, e);
+	if (rc != BRSKI_OK)
+		db_rollback(s->db);
+	return rc;
+}
+
+static enum brski_rc
+read_counters(struct reg_store *s, long long *number, long long *revision,
+    struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 r;
+
+	if (db_prepare(s->db, "SELECT number, revision FROM crl_state",
+	    &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (number != NULL)
+			*number = sqlite3_column_int64(st, 0);
+		*revision = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW)
+		return brski_fail(e, BRSKI_EDB, "database: no CRL state row: %s",
+		    sqlite3_errmsg(s->db));
 	return BRSKI_OK;
+}
+
+/* The revision of the revocation list (changes with each revocation). */
+static enum brski_rc
+reg_crl_revision_locked(struct reg_store *s, long long *revision,
+    struct brski_err *e)
+{
+	return read_counters(s, NULL, revision, e);
+}
+
+static enum brski_rc
+crl_next_tx(struct reg_store *s, long long *number, long long *revision,
+    reg_cert_cb cb, void *arg, struct brski_err *e)
+{
+	sqlite3_stmt	*st = NULL;
+	struct reg_cert	 c;
+	enum brski_rc	 rc;
+	int		 r;
+
+	if (db_prepare(s->db, "UPDATE crl_state SET number = number + 1",
+	    &st, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	if ((rc = step_done(s->db, st, e)) != BRSKI_OK ||
+	    (rc = read_counters(s, number, revision, e)) != BRSKI_OK)
+		return rc;
+	if (db_prepare(s->db, "SELECT " CERT_COLUMNS " FROM certificates "
+	    "WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial", &st,
+	    e) != BRSKI_OK)
+		return BRSKI_EDB;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		row_cert(st, &c);
+		cb(&c, arg);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return brski_fail(e, BRSKI_EDB, "database: %s",
+		    sqlite3_errmsg(s->db));
+	return BRSKI_OK;
+}
+
+/*
+ * Take the next cRLNumber (committed before the CRL exists: a number is
+ * never used twice, a crash only skips one) and hand every revoked
+ * certificate to cb, with the revision the list belongs to.
+ */
+static enum brski_rc
+reg_crl_next_locked(struct reg_store *s, long long *number,
+    long long *revision, reg_cert_cb cb, void *arg, struct brski_err *e)
+{
+	enum brski_rc	rc;
+
+	if (db_begin(s->db, e) != BRSKI_OK)
+		return BRSKI_EDB;
+	if ((rc = crl_next_tx(s, number, revision, cb, arg, e)) == BRSKI_OK)
+		rc = db_commit(s->db, e);
+	if (rc != BRSKI_OK)
+		db_rollback(s->db);
+	return rc;
 }
 
 static enum brski_rc
@@ -502,7 +637,13 @@ LOCKED(reg_cert_get, (struct reg_store *s, const char *serial_hex,
 LOCKED(reg_cert_list, (struct reg_store *s, reg_cert_cb cb, void *arg,
     struct brski_err *e), (s, cb, arg, e))
 LOCKED(reg_cert_revoke, (struct reg_store *s, const char *serial_hex,
-    time_t when, struct brski_err *e), (s, serial_hex, when, e))
+    time_t when, int reason, struct brski_err *e),
+    (s, serial_hex, when, reason, e))
+LOCKED(reg_crl_next, (struct reg_store *s, long long *number,
+    long long *revision, reg_cert_cb cb, void *arg, struct brski_err *e),
+    (s, number, revision, cb, arg, e))
+LOCKED(reg_crl_revision, (struct reg_store *s, long long *revision,
+    struct brski_err *e), (s, revision, e))
 LOCKED(reg_report_add, (struct reg_store *s, const struct reg_report *r,
     struct brski_err *e), (s, r, e))
 LOCKED(reg_store_check, (struct reg_store *s, struct brski_err *e), (s, e))

@@ -430,7 +430,8 @@ der=$("$OPENSSL" x509 -in "$T/st-0002/current/ldevid.pem" -outform DER |
 sql "$T/r.db" "DELETE FROM certificates WHERE der = X'$der'"
 must_catch "a certificate handed out but not on record" \
     "handed out|certificates issued but recorded" check_all
-sql "$T/r.db" "INSERT INTO certificates SELECT CASE WHEN serial =
+sql "$T/r.db" "INSERT INTO certificates(serial, device, subject, not_before,
+    not_after, issued_at, revoked_at, der) SELECT CASE WHEN serial =
     upper(serial) THEN lower(serial) ELSE upper(serial) END, device, subject,
     not_before, not_after, issued_at, revoked_at, der FROM certificates LIMIT 1"
 must_catch "a serial number recorded twice" "recorded twice" check_all

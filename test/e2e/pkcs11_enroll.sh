@@ -11,6 +11,7 @@
 # message that names the problem, and no files left behind.
 . "$(dirname "$0")/../lib.sh"
 need "$OPENSSL"
+need curl
 command -v softhsm2-util >/dev/null 2>&1 ||
     skip "softhsm2-util not installed (apt-get install softhsm2)"
 command -v pkcs11-tool >/dev/null 2>&1 ||
@@ -155,6 +156,17 @@ expect_ok "openssl verify: the LDevID, against the token domain CA" \
     "$OPENSSL" verify -x509_strict -CAfile "$P/domain-ca.pem" "$S/ldevid.pem"
 "$OPENSSL" x509 -in "$S/ldevid.pem" -noout -issuer | grep -q "Domain CA" ||
     fail "LDevID issuer"
+# the CRL is signed in the token too
+serial=$("$OPENSSL" x509 -in "$S/ldevid.pem" -noout -serial | cut -d= -f2)
+"$REGISTRAR" --database "$T/r.db" ctl revoke-cert "$serial" \
+    --reason cessationOfOperation >/dev/null || fail "revoke-cert"
+curl -sS --max-time 10 --cacert "$P/domain-ca.pem" -o "$T/crl.der" "$RURL/crl" ||
+    fail "GET /crl"
+"$OPENSSL" crl -inform DER -in "$T/crl.der" -CAfile "$P/domain-ca.pem" -noout \
+    -text >"$T/crl.txt" 2>&1
+grep -q "verify OK" "$T/crl.txt" && grep -q "Serial Number: $serial" "$T/crl.txt" ||
+    { cat "$T/crl.txt"; fail "CRL signed with the token CA key"; }
+ok "CRL signed in the token: openssl verify OK, lists the revoked LDevID"
 
 # a pledge whose IDevID key is in a token: PVR and TLS client auth
 expect_ok "pledge 0002 enrolls with its IDevID key in a token" \

@@ -27,6 +27,25 @@ on_cert(const struct reg_cert *c, void *arg)
 	t->n++;
 }
 
+struct revoked {
+	int	n;
+	char	serials[8][65];
+	int	reason;
+	time_t	at;
+};
+
+static void
+on_revoked(const struct reg_cert *c, void *arg)
+{
+	struct revoked	*t = arg;
+
+	if (t->n < 8)
+		snprintf(t->serials[t->n], 65, "%s", c->serial_hex);
+	t->reason = c->reason;
+	t->at = c->revoked_at;
+	t->n++;
+}
+
 static void
 make_ca(struct reg_ca *ca, struct reg_store *s)
 {
@@ -62,6 +81,8 @@ test_reg_ca_records_every_certificate(void **state)
 	struct x509_list	 anchors = { 0 };
 	struct reg_cert		 rec;
 	struct tally		 t = { 0 };
+	struct revoked		 rt;
+	long long		 rev0, rev1, n1, n2;
 	uint8_t			*spki = NULL, *der1 = NULL, *der2 = NULL, *back;
 	size_t			 slen, l1, l2;
 	char			*tmp = tu_tmpdir(), *db = tu_path(tmp, "r.db");
@@ -99,9 +120,26 @@ test_reg_ca_records_every_certificate(void **state)
 	rec.der = der1;
 	rec.der_len = l1;
 	assert_rc(reg_cert_record(s, &rec, &e), BRSKI_EPOLICY, &e);
-	assert_rc(reg_cert_revoke(s, t.serials[1], NOW, &e), BRSKI_OK, &e);
-	assert_rc(reg_cert_revoke(s, t.serials[1], NOW, &e), BRSKI_ENOTFOUND,
+	assert_rc(reg_crl_revision(s, &rev0, &e), BRSKI_OK, &e);
+	assert_rc(reg_cert_revoke(s, t.serials[1], NOW, 1, &e), BRSKI_OK, &e);
+	/* twice: refused, and the first revocation stays as it was */
+	assert_rc(reg_cert_revoke(s, t.serials[1], NOW + 5, 4, &e),
+	    BRSKI_EPOLICY, &e);
+	assert_non_null(strstr(e.msg, "revoked before"));
+	assert_rc(reg_cert_revoke(s, "00C0FFEE", NOW, 1, &e), BRSKI_ENOTFOUND,
 	    &e);
+	assert_rc(reg_crl_revision(s, &rev1, &e), BRSKI_OK, &e);
+	assert_int_equal(rev1, rev0 + 1);
+	memset(&rt, 0, sizeof(rt));
+	assert_rc(reg_crl_next(s, &n1, &rev1, on_revoked, &rt, &e), BRSKI_OK,
+	    &e);
+	assert_int_equal(rt.n, 1);
+	assert_string_equal(rt.serials[0], t.serials[1]);
+	assert_int_equal(rt.reason, 1);
+	assert_int_equal(rt.at, NOW);
+	assert_rc(reg_crl_next(s, &n2, &rev1, on_revoked, &rt, &e), BRSKI_OK,
+	    &e);
+	assert_true(n2 == n1 + 1);
 	assert_rc(reg_store_check(s, &e), BRSKI_OK, &e);
 	/* an expired CA issues nothing */
 	assert_rc(ca_issue(&ca, spki, slen, &subj, "0001", NOW + 31 * 86400,
