@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The MASA's state behind one small interface: devices and their owner
- * domain, issued vouchers, and the audit log (RFC 8995 5.8).  SQLite is
- * the engine today (store_sqlite.c); a fleet of MASA front ends will use
- * a PostgreSQL engine behind the same operations.
+ * domain, issued vouchers, and the audit log (RFC 8995 5.8).  Two
+ * engines behind the same operations: SQLite (store_sqlite.c) for one
+ * MASA process, PostgreSQL (store_pg.c) for several MASA processes
+ * sharing one database.  masa_store_open() (store.c) picks one by the
+ * form of the "database" setting.
  */
 #ifndef BRSKI_MASA_STORE_H
 #define BRSKI_MASA_STORE_H
@@ -82,5 +84,14 @@ struct masa_store {
 enum brski_rc	masa_store_open(const char *, struct masa_store **,
 		    struct brski_err *);
 void		masa_store_close(struct masa_store *);
+int		masa_store_is_pg(const char *);
+
+/* the engines (masa_store_open() chooses) */
+enum brski_rc	masa_store_open_sqlite(const char *, struct masa_store **,
+		    struct brski_err *);
+#ifdef HAVE_LIBPQ
+enum brski_rc	masa_store_open_pg(const char *, struct masa_store **,
+		    struct brski_err *);
+#endif
 
 #endif /* BRSKI_MASA_STORE_H */

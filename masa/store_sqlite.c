@@ -395,11 +395,11 @@ static const struct masa_store_ops sqlite_ops = {
 };
 
 /*
- * Open the store named by spec: a path (or "sqlite:PATH") for SQLite.
- * The caller closes it with masa_store_close().
+ * Open the SQLite store at path (masa_store_open() dispatches here for
+ * anything that is not a PostgreSQL connection string).
  */
 enum brski_rc
-masa_store_open(const char *spec, struct masa_store **out,
+masa_store_open_sqlite(const char *spec, struct masa_store **out,
     struct brski_err *e)
 {
 	struct masa_store	*s;
@@ -425,11 +425,4 @@ masa_store_open(const char *spec, struct masa_store **out,
 	s->impl = q;
 	*out = s;
 	return BRSKI_OK;
-}
-
-void
-masa_store_close(struct masa_store *s)
-{
-	if (s != NULL)
-		s->ops->close(s);
 }
