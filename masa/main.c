@@ -43,8 +43,9 @@ static const struct conf_opt opts[] = {
 	    "CA that issues this manufacturer's IDevIDs (PEM)" },
 	{ "registrar-ca", CFG_LIST, NULL, 0, 0,
 	    "CA that authenticates registrars (sales channel)" },
-	{ "database", CFG_PATH, "/var/lib/brski/masa.db", 0, 0,
-	    "state database (SQLite file)" },
+	{ "database", CFG_STR, "/var/lib/brski/masa.db", 0, 0,
+	    "state database: SQLite file, postgresql:// URI or pg:CONNINFO "
+	    "(no password: use a passfile)" },
 	{ "ownership", CFG_STR, "first-claim", 0, 0,
 	    "first-claim or assigned" },
 	{ "require-client-cert", CFG_BOOL, "yes", 0, 0,
