@@ -15,37 +15,8 @@ need curl
 
 grep -q '^#define HAVE_LIBPQ 1' "$top_builddir/config.h" ||
     skip "brski-masa built without PostgreSQL (configure --with-postgresql, needs libpq-dev)"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] ||
-    skip "no PostgreSQL server binaries (apt-get install postgresql)"
-
-# ---- the throwaway server ----
-PGD=$T/pg		# data dir + socket dir; keep short (socket path < 107)
-mkdir "$PGD"
-AS=""
-if [ "$(id -u)" = 0 ]; then
-	# initdb and postgres refuse to run as root
-	id nobody >/dev/null 2>&1 || skip "no user nobody to run PostgreSQL as"
-	command -v runuser >/dev/null 2>&1 || skip "runuser not installed"
-	chmod 0711 "$T"
-	chown nobody "$PGD"
-	AS="runuser -u nobody --"
-fi
-pg_ctl() { $AS "$PGBIN/pg_ctl" -D "$PGD/data" "$@"; }
-pg_stop() { pg_ctl -m immediate -w stop >/dev/null 2>&1 || true; }
-trap 'pg_stop; cleanup' EXIT INT TERM
-PGPORT=$(free_port)
-# trust over the socket (private dir) only; TCP needs the password
-$AS "$PGBIN/initdb" -D "$PGD/data" -U postgres --auth-local=trust \
-    --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync \
-    >"$T/initdb.log" 2>&1 || { cat "$T/initdb.log"; skip "initdb failed"; }
-pg_start() {
-	pg_ctl -l "$PGD/server.log" -w -t 30 -o "-k $PGD -h 127.0.0.1 \
-	    -p $PGPORT -c fsync=off -c synchronous_commit=off" start >/dev/null ||
-	    { cat "$PGD/server.log"; fail "PostgreSQL did not start"; }
-}
-pg_start
-PSQL="$PGBIN/psql -X -q -v ON_ERROR_STOP=1 -h $PGD -p $PGPORT -U postgres"
+. "$top_srcdir/test/pg.sh"
+pg_setup
 $PSQL -d postgres -c "CREATE DATABASE masa" -c "CREATE DATABASE unit" \
     -c "ALTER USER postgres PASSWORD 'pg-e2e-secret'" || fail "psql set-up"
 printf '127.0.0.1:%s:*:postgres:pg-e2e-secret\n' "$PGPORT" >"$T/pgpass"
