@@ -40,11 +40,12 @@
 
 #include "store.h"
 
-#define PG_POOL_MAX		8	/* the httpd runs 4 workers by default */
+/* connections per store: the httpd runs 4 workers by default */
+#define PG_POOL_MAX		8
 #define PG_POOL_WAIT_S		30	/* for a free connection, then EDB */
-#define PG_TX_TRIES		3	/* serialization failure / deadlock */
+#define PG_TX_TRIES		3	/* serialization failure, deadlock */
 #define PG_CONNECT_TIMEOUT_S	"5"	/* libpq's default is forever */
-#define PG_PING_TIMEOUT_MS	"1000"	/* health probes want a quick answer */
+#define PG_PING_TIMEOUT_MS	"1000"	/* health probes want it quick */
 /* pg_advisory_xact_lock key that serialises schema set-up ("brski") */
 #define PG_SCHEMA_LOCK		"440562232169"
 
@@ -174,9 +175,12 @@ connect_db(const char *conninfo, PGconn **out, struct brski_err *e)
 	return BRSKI_OK;
 }
 
-/* Map a failed result to our codes; keep the server's message. */
+/*
+ * Map a failed result to our codes; keep the server's message first
+ * (brski_err holds 256 bytes) and name the statement by its start.
+ */
 static enum brski_rc
-result_fail(struct tx *t, PGresult *r, const char *what, struct brski_err *e)
+result_fail(struct tx *t, PGresult *r, const char *sql, struct brski_err *e)
 {
 	const char	*st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char	*m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
@@ -188,7 +192,7 @@ result_fail(struct tx *t, PGresult *r, const char *what, struct brski_err *e)
 	if (PQstatus(t->c) != CONNECTION_OK) {
 		len = conn_msg_len(t->c, &m);
 		return brski_fail(e, BRSKI_EDB, "database: connection to "
-		    "PostgreSQL lost during %s: %.*s", what, len, m);
+		    "PostgreSQL lost: %.*s (in: %.24s...)", len, m, sql);
 	}
 	if (m == NULL)
 		len = conn_msg_len(t->c, &m);
@@ -198,8 +202,8 @@ result_fail(struct tx *t, PGresult *r, const char *what, struct brski_err *e)
 		rc = BRSKI_EPOLICY;		/* unique_violation */
 	else if (st != NULL && strncmp(st, "22", 2) == 0)
 		rc = BRSKI_EPARSE;		/* data exception: bad input */
-	return brski_fail(e, rc, "database: %s: %.*s (SQLSTATE %s)", what, len,
-	    m, st ? st : "none");
+	return brski_fail(e, rc, "database: %.*s (SQLSTATE %s, in: %.24s...)",
+	    len, m, st ? st : "none", sql);
 }
 
 /*
@@ -619,9 +623,9 @@ static enum brski_rc
 pg_events(struct masa_store *s, const char *serial, masa_event_cb cb,
     void *arg, struct brski_err *e)
 {
-	struct rows_arg		a = { "SELECT date, domain_id, nonce, assertion "
-	    "FROM audit WHERE serial = $1 ORDER BY date DESC, id DESC",
-	    serial, NULL };
+	struct rows_arg		a = { "SELECT date, domain_id, nonce, "
+	    "assertion FROM audit WHERE serial = $1 "
+	    "ORDER BY date DESC, id DESC", serial, NULL };
 	struct masa_event	ev;
 	enum brski_rc		rc;
 	int			i;
