@@ -52,16 +52,17 @@ load() {
 
 printf '%-14s %10s %8s  %s\n' engine voucher/s ok "MASA CPU ms/voucher, p50/p99 ms"
 for db in "$T/masa.db" "pg:host=$PGD port=$PGPORT user=postgres dbname=masa"; do
-	"$MASA" --database "$db" ctl add 0001 >/dev/null
-	masa m1 "$db"
-	c0=$(cpu_ms "$m1_pid")
-	out=$(load "$PORT" "$N" one)
-	cpu=$(awk "BEGIN { printf \"%.2f\", ($(cpu_ms "$m1_pid") - $c0) / $N }")
 	case $db in pg:*) e=postgresql ;; *) e=sqlite ;; esac
+	"$MASA" --database "$db" ctl add 0001 >/dev/null
+	masa "$e" "$db"	# a log file per daemon: start_daemon reads it
+	eval "pid=\$${e}_pid"
+	c0=$(cpu_ms "$pid")
+	out=$(load "$PORT" "$N" "$e")
+	cpu=$(awk "BEGIN { printf \"%.2f\", ($(cpu_ms "$pid") - $c0) / $N }")
 	printf '%-14s %10s %8s  %s, %s/%s\n' "$e" "$(field "$out" rate)" \
 	    "$(field "$out" ok)" "$cpu" "$(field "$out" p50_ms)" "$(field "$out" p99_ms)"
 	"$MASA" --database "$db" ctl check >/dev/null || fail "$e: ctl check"
-	stop_daemon m1
+	stop_daemon "$e"
 done
 
 # two MASA processes on the one PostgreSQL database, loaded together
