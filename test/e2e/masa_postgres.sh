@@ -8,7 +8,8 @@
 # other gets 403; concurrent requests for owned devices: every voucher
 # has its audit event; ctl commands; the server stopped: /healthz 503 and
 # a request fails with a log line that says why; restarted: both MASAs
-# work again (a stale pooled connection is reset).
+# work again (a stale pooled connection is reset, as after the server
+# terminated them).
 . "$(dirname "$0")/../lib.sh"
 need "$OPENSSL"
 need curl
@@ -171,6 +172,17 @@ n = len(a["events"]) + sum(a["truncation"].values())
 assert n == int(sys.argv[2]), (n, sys.argv[2], a["truncation"])
 PYEOF
 ok "requestauditlog accounts for all $a01 events of 0001"
+
+# ---- the server drops every MASA connection (admin, failover) ----
+killed=$($PSQL -d postgres -tA -c "SELECT count(pg_terminate_backend(pid)) \
+    FROM pg_stat_activity WHERE application_name = 'brski-masa'")
+[ "$killed" -ge 2 ] || fail "expected pooled connections of both MASAs, found $killed"
+for m in $PORTA $PORTB; do
+	st=$(sh "$T/fire.sh" 0003 "$(awk '$1 == "0003" && $3 == 200 {print $2; exit}' "$T/race.txt")" $m | awk '{print $3}')
+	[ "$st" = 200 ] || fail "request after the connections were dropped: $st"
+done
+grep -q "refused (500)" "$T/masaA.log" "$T/masaB.log" && fail "a request failed after the connections were dropped"
+ok "$killed pooled connections terminated by the server: both MASAs reconnect without a failed request"
 
 # ---- the database server goes away, and comes back ----
 URLA=https://localhost:$PORTA
