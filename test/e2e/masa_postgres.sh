@@ -9,7 +9,8 @@
 # has its audit event; ctl commands; the server stopped: /healthz 503 and
 # a request fails with a log line that says why; restarted: both MASAs
 # work again (a stale pooled connection is reset, as after the server
-# terminated them).
+# terminated them); a MASA killed mid-request leaves every delivered
+# voucher recorded with its audit event.
 . "$(dirname "$0")/../lib.sh"
 need "$OPENSSL"
 need curl
@@ -211,6 +212,27 @@ st=$(sh "$T/fire.sh" 0002 "$w" "$PORTA" | awk '{print $3}')
 [ "$(hz "$URLB")" = 200 ] || { cat "$T/hz.json"; fail "/healthz of B after the restart"; }
 ok "database back: /healthz 200, both MASAs issue vouchers again"
 
-stop_daemon masaA
+# ---- SIGKILL of a MASA in the middle of requests ----
+before=$(counts)
+: >"$T/jobs"
+i=0
+while [ $i -lt 60 ]; do
+	echo "0002 $w $PORTA" >>"$T/jobs"
+	i=$((i + 1))
+done
+xargs -P 8 -L 1 sh "$T/fire.sh" <"$T/jobs" >"$T/kill.txt" 2>&1 &
+xp=$!
+sleep 0.5
+kill -KILL "$masaA_pid"
+wait "$masaA_pid" 2>/dev/null || true
+PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$masaA_pid" | tr '\n' ' ')
+wait "$xp" || true
+delivered=$(grep -c ' 200$' "$T/kill.txt" || true)
+after=$(counts)
+[ "${after%/*}" = "${after#*/}" ] || fail "after SIGKILL: vouchers/audit events $after"
+[ $((${after%/*} - ${before%/*})) -ge "$delivered" ] ||
+    fail "after SIGKILL: $delivered vouchers delivered, only $((${after%/*} - ${before%/*})) recorded"
+ok "MASA A killed during 60 requests: $delivered delivered, $((${after%/*} - ${before%/*})) recorded, vouchers = audit events ($after)"
+
 stop_daemon masaB
-expect_ok "ctl check after both MASAs stopped" "$MASA" --database "$DBB" ctl check
+expect_ok "ctl check after the MASAs stopped" "$MASA" --database "$DBB" ctl check
