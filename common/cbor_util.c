@@ -188,3 +188,28 @@ cbor_util_serialize(const cbor_item_t *it, size_t *len)
 	}
 	return out;
 }
+
+/*
+ * An integer with the shortest head (RFC 8949 4.2.1, preferred
+ * serialization; RFC 9052 9 asks it of COSE).  libcbor writes an int
+ * with the width it was built with: cbor_build_uint64(1) would be nine
+ * bytes, and the constrained encodings exist to be small.
+ */
+cbor_item_t *
+cbor_util_build_int(int64_t v)
+{
+	cbor_item_t	*it;
+	uint64_t	 u = v >= 0 ? (uint64_t)v : (uint64_t)(-1 - v);
+
+	if (u <= UINT8_MAX)
+		it = cbor_build_uint8((uint8_t)u);
+	else if (u <= UINT16_MAX)
+		it = cbor_build_uint16((uint16_t)u);
+	else if (u <= UINT32_MAX)
+		it = cbor_build_uint32((uint32_t)u);
+	else
+		it = cbor_build_uint64(u);
+	if (it != NULL && v < 0)
+		cbor_mark_negint(it);
+	return it;
+}

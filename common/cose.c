@@ -53,13 +53,6 @@ alg_by_id(int64_t id)
 	return NULL;
 }
 
-static cbor_item_t *
-build_int(int64_t v)
-{
-	return v >= 0 ? cbor_build_uint64((uint64_t)v) :
-	    cbor_build_negint64((uint64_t)(-1 - v));
-}
-
 /* The digest of Sig_structure for Signature1 (RFC 9052 4.4). */
 static enum brski_rc
 tbs_digest(const struct alg *a, const uint8_t *prot, size_t plen,
@@ -117,8 +110,8 @@ map_put(cbor_item_t *m, int64_t label, cbor_item_t *v)
 {
 	if (v == NULL)
 		return 0;
-	return cbor_map_add(m, (struct cbor_pair){ cbor_move(build_int(label)),
-	    cbor_move(v) });
+	return cbor_map_add(m, (struct cbor_pair){
+	    cbor_move(cbor_util_build_int(label)), cbor_move(v) });
 }
 
 static enum brski_rc
@@ -133,7 +126,7 @@ headers(const struct alg *a, const struct cose_sign_opts *o,
 	*unprot = cbor_new_definite_map((o && o->kid ? 1 : 0) + (uc ? 1 : 0));
 	if (*prot == NULL || *unprot == NULL)
 		return brski_fail(e, BRSKI_ENOMEM, "COSE: out of memory");
-	ok = map_put(*prot, COSE_HDR_ALG, build_int(a->id));
+	ok = map_put(*prot, COSE_HDR_ALG, cbor_util_build_int(a->id));
 	if (ok && pc)
 		ok = map_put(*prot, o->certs_label, certs_item(o->certs));
 	if (ok && o && o->kid)

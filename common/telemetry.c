@@ -146,7 +146,7 @@ telemetry_to_cbor(const struct telemetry *t, uint8_t **out, size_t *outlen,
 		return brski_fail(e, BRSKI_ENOMEM, "telemetry: out of memory");
 	ok = cbor_map_add(m, (struct cbor_pair){
 	    cbor_move(cbor_build_string("version")),
-	    cbor_move(cbor_build_uint64((uint64_t)t->version)) }) &&
+	    cbor_move(cbor_util_build_int(t->version)) }) &&
 	    cbor_map_add(m, (struct cbor_pair){
 	    cbor_move(cbor_build_string("status")),
 	    cbor_move(cbor_build_bool(t->status != 0)) }) &&

@@ -91,11 +91,11 @@ voucher_to_cbor(const struct voucher *v, uint8_t **out, size_t *outlen,
 				continue;
 			ok = (val = leaf_item(v, l)) != NULL &&
 			    cbor_map_add(c, (struct cbor_pair){
-			    cbor_move(cbor_build_uint16((uint16_t)d)),
+			    cbor_move(cbor_util_build_int(d)),
 			    cbor_move(val) });
 		}
 	if (!ok || !cbor_map_add(root, (struct cbor_pair){
-	    cbor_move(cbor_build_uint16((uint16_t)base(v->kind))), c }))
+	    cbor_move(cbor_util_build_int(base(v->kind))), c }))
 		goto fail;
 	cbor_decref(&c);
 	if ((*out = cbor_util_serialize(root, outlen)) == NULL)

@@ -40,6 +40,8 @@ test_voucher_cbor_parses_draft_example(void **state)
 {
 	struct brski_err	 e = { 0 };
 	struct voucher		*v = NULL;
+	uint8_t			*c = NULL;
+	size_t			 len;
 
 	(void)state;
 	assert_rc(parse(pvr_example, sizeof(pvr_example), VOUCHER_KIND_REQUEST,
@@ -49,6 +51,12 @@ test_voucher_cbor_parses_draft_example(void **state)
 	assert_int_equal(v->nonce.data[0], 0x23);
 	assert_string_equal(v->serial_number, "JADA123456789");
 	assert_true(VOUCHER_HAS(v, VL_PROXIMITY_REGISTRAR_PUBK));
+	/* encoded back byte for byte: one-byte deltas, not 0x19 0x00 0x01
+	 * (the shortest heads of RFC 8949 4.2.1; fuzz_voucher_parse_cbor) */
+	assert_rc(voucher_to_cbor(v, &c, &len, &e), BRSKI_OK, &e);
+	assert_int_equal(len, sizeof(pvr_example));
+	assert_memory_equal(c, pvr_example, sizeof(pvr_example));
+	free(c);
 	voucher_free(v);
 	/* the same bytes are not a voucher */
 	bad(pvr_example, sizeof(pvr_example), VOUCHER_KIND_VOUCHER,
