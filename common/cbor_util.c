@@ -174,6 +174,22 @@ cbor_util_text(const cbor_item_t *it, const char **p, size_t *len)
 	return 1;
 }
 
+/*
+ * A CBOR true or false.  Not cbor_is_bool(): libcbor 0.8 asks for the
+ * item's control value without checking that it is not a float, and
+ * asserts, so 2.0 where a boolean goes aborted the process.
+ */
+int
+cbor_util_bool(const cbor_item_t *it, int *v)
+{
+	if (it == NULL || !cbor_isa_float_ctrl(it) ||
+	    !cbor_float_ctrl_is_ctrl(it) || (cbor_ctrl_value(it) !=
+	    CBOR_CTRL_TRUE && cbor_ctrl_value(it) != CBOR_CTRL_FALSE))
+		return 0;
+	*v = cbor_ctrl_value(it) == CBOR_CTRL_TRUE;
+	return 1;
+}
+
 /* Serialize; NULL on failure.  The caller frees the result. */
 uint8_t *
 cbor_util_serialize(const cbor_item_t *it, size_t *len)

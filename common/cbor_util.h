@@ -22,6 +22,7 @@ enum brski_rc	 cbor_util_load(const uint8_t *, size_t, cbor_item_t **,
 int		 cbor_util_int(const cbor_item_t *, int64_t *);
 int		 cbor_util_bytes(const cbor_item_t *, const uint8_t **, size_t *);
 int		 cbor_util_text(const cbor_item_t *, const char **, size_t *);
+int		 cbor_util_bool(const cbor_item_t *, int *);
 uint8_t		*cbor_util_serialize(const cbor_item_t *, size_t *);
 cbor_item_t	*cbor_util_build_int(int64_t);
 

@@ -175,10 +175,9 @@ cbor_field(struct telemetry *t, const struct cbor_pair *p, struct brski_err *e)
 			    "not an unsigned integer");
 		t->version = (long)v;
 	} else if (klen == 6 && memcmp(k, "status", 6) == 0) {
-		if (!cbor_is_bool(p->value))
+		if (!cbor_util_bool(p->value, &t->status))
 			return brski_fail(e, BRSKI_EPARSE, "telemetry: status is "
 			    "not a boolean");
-		t->status = cbor_get_bool(p->value);
 	} else if (klen == 6 && memcmp(k, "reason", 6) == 0) {
 		if (!cbor_util_text(p->value, &s, &slen) ||
 		    slen > TELEMETRY_REASON_MAX || memchr(s, 0, slen) != NULL)

@@ -154,6 +154,7 @@ leaf_from(struct voucher *v, enum voucher_leaf l, const cbor_item_t *it,
 	size_t				 len;
 	int64_t				 n;
 	time_t				 t;
+	int				 b;
 	enum brski_rc			 rc;
 
 	switch (li->type) {
@@ -164,10 +165,10 @@ leaf_from(struct voucher *v, enum voucher_leaf l, const cbor_item_t *it,
 		voucher_set_assertion(v, (enum voucher_assertion)n);
 		return BRSKI_OK;
 	case VLT_BOOL:
-		if (!cbor_is_bool(it))
+		if (!cbor_util_bool(it, &b))
 			return brski_fail(e, BRSKI_EPARSE, "%s is not a boolean",
 			    li->name);
-		return voucher_set_bool(v, l, cbor_get_bool(it), e);
+		return voucher_set_bool(v, l, b, e);
 	case VLT_BINARY:
 		if (!cbor_util_bytes(it, &p, &len))
 			return brski_fail(e, BRSKI_EPARSE, "%s is not a byte "
