@@ -432,6 +432,11 @@ cose_sign1_verify(const struct cose_sign1 *m, const uint8_t *spki,
 
 	if (a == NULL)
 		return brski_fail(e, BRSKI_EPARSE, "COSE: unsupported alg");
+	/* first: wolfSSL reports an r||s of another curve's size as a
+	 * malformed signature, not as one that does not verify */
+	if (!key_spki_is_curve(spki, spki_len, a->kt))
+		return brski_fail(e, BRSKI_EVERIFY, "COSE: alg %lld with a key "
+		    "of another curve (or not an EC key)", (long long)m->alg);
 	if ((rc = tbs_digest(a, m->protected_hdr, m->protected_len, m->payload,
 	    m->payload_len, md, &mdlen, e)) != BRSKI_OK ||
 	    (rc = key_sig_raw_to_der(m->sig, m->sig_len, der, &dlen, e)) !=
@@ -441,10 +446,6 @@ cose_sign1_verify(const struct cose_sign1 *m, const uint8_t *spki,
 	    BRSKI_OK)
 		return rc == BRSKI_EVERIFY ? brski_fail(e, BRSKI_EVERIFY,
 		    "COSE: signature does not verify") : rc;
-	/* the same r||s can verify on another curve only by accident: check */
-	if (!key_spki_is_curve(spki, spki_len, a->kt))
-		return brski_fail(e, BRSKI_EVERIFY, "COSE: alg %lld with a key "
-		    "of another curve", (long long)m->alg);
 	return BRSKI_OK;
 }
 
