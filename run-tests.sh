@@ -6,7 +6,8 @@
 # make distcheck (the tarball builds, installs and passes on its own).
 # BRSKI_TEST_FAST=1 skips the sanitizer pass and distcheck.
 # BRSKI_FUZZ_SMOKE=SECONDS also builds build-fuzz/ with --enable-fuzzing
-# (clang, libFuzzer) and fuzzes every test/fuzz/ target that long.
+# (clang, libFuzzer) and fuzzes every test/fuzz/ target that long; each
+# target is one test in the counts below (CI: .ci/run sets 5).
 # --arm64 (or BRSKI_TEST_ARM64=1) first cross-builds for arm64 with
 # scripts/cross-arm64.sh (installs the cross toolchain and qemu-user,
 # runs the unit tests under qemu); the three-sites scenario then runs
@@ -63,13 +64,22 @@ if [ "${BRSKI_TEST_FAST:-0}" != 1 ]; then
 	    { tail -30 build/distcheck.out; echo "FAIL: make distcheck"; status=1; }
 fi
 if [ -n "${BRSKI_FUZZ_SMOKE:-}" ]; then
+	t0=$(date +%s)
 	rm -rf build-fuzz
 	mkdir -p build-fuzz
-	# "check TESTS=" builds the targets without running anything
-	(cd build-fuzz &&
+	dirs="$dirs build-fuzz"	# smoke.sh leaves one .trs per target
+	# "check TESTS=" builds everything (clang, -Werror) and runs nothing
+	if (cd build-fuzz &&
 	    ../configure --enable-werror --enable-fuzzing >configure.out &&
-	    make -j"$jobs" check TESTS= >make.out 2>&1 &&
-	    make fuzz-smoke FUZZ_TIME="$BRSKI_FUZZ_SMOKE") || status=1
+	    make -j"$jobs" check TESTS= >make.out 2>&1); then
+		(cd build-fuzz && make fuzz-smoke FUZZ_TIME="$BRSKI_FUZZ_SMOKE") ||
+		    status=1
+	else
+		tail -40 build-fuzz/make.out 2>/dev/null
+		echo "FAIL: the --enable-fuzzing build (build-fuzz/)"
+		status=1
+	fi
+	echo "fuzz stage (build and smoke): $(( $(date +%s) - t0 )) s"
 fi
 
 # count only what this run made

@@ -174,6 +174,22 @@ cbor_util_text(const cbor_item_t *it, const char **p, size_t *len)
 	return 1;
 }
 
+/*
+ * A CBOR true or false.  Not cbor_is_bool(): libcbor 0.8 asks for the
+ * item's control value without checking that it is not a float, and
+ * asserts, so 2.0 where a boolean goes aborted the process.
+ */
+int
+cbor_util_bool(const cbor_item_t *it, int *v)
+{
+	if (it == NULL || !cbor_isa_float_ctrl(it) ||
+	    !cbor_float_ctrl_is_ctrl(it) || (cbor_ctrl_value(it) !=
+	    CBOR_CTRL_TRUE && cbor_ctrl_value(it) != CBOR_CTRL_FALSE))
+		return 0;
+	*v = cbor_ctrl_value(it) == CBOR_CTRL_TRUE;
+	return 1;
+}
+
 /* Serialize; NULL on failure.  The caller frees the result. */
 uint8_t *
 cbor_util_serialize(const cbor_item_t *it, size_t *len)
@@ -187,4 +203,29 @@ cbor_util_serialize(const cbor_item_t *it, size_t *len)
 		return NULL;
 	}
 	return out;
+}
+
+/*
+ * An integer with the shortest head (RFC 8949 4.2.1, preferred
+ * serialization; RFC 9052 9 asks it of COSE).  libcbor writes an int
+ * with the width it was built with: cbor_build_uint64(1) would be nine
+ * bytes, and the constrained encodings exist to be small.
+ */
+cbor_item_t *
+cbor_util_build_int(int64_t v)
+{
+	cbor_item_t	*it;
+	uint64_t	 u = v >= 0 ? (uint64_t)v : (uint64_t)(-1 - v);
+
+	if (u <= UINT8_MAX)
+		it = cbor_build_uint8((uint8_t)u);
+	else if (u <= UINT16_MAX)
+		it = cbor_build_uint16((uint16_t)u);
+	else if (u <= UINT32_MAX)
+		it = cbor_build_uint32((uint32_t)u);
+	else
+		it = cbor_build_uint64(u);
+	if (it != NULL && v < 0)
+		cbor_mark_negint(it);
+	return it;
 }

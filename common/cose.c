@@ -53,13 +53,6 @@ alg_by_id(int64_t id)
 	return NULL;
 }
 
-static cbor_item_t *
-build_int(int64_t v)
-{
-	return v >= 0 ? cbor_build_uint64((uint64_t)v) :
-	    cbor_build_negint64((uint64_t)(-1 - v));
-}
-
 /* The digest of Sig_structure for Signature1 (RFC 9052 4.4). */
 static enum brski_rc
 tbs_digest(const struct alg *a, const uint8_t *prot, size_t plen,
@@ -117,8 +110,8 @@ map_put(cbor_item_t *m, int64_t label, cbor_item_t *v)
 {
 	if (v == NULL)
 		return 0;
-	return cbor_map_add(m, (struct cbor_pair){ cbor_move(build_int(label)),
-	    cbor_move(v) });
+	return cbor_map_add(m, (struct cbor_pair){
+	    cbor_move(cbor_util_build_int(label)), cbor_move(v) });
 }
 
 static enum brski_rc
@@ -133,7 +126,7 @@ headers(const struct alg *a, const struct cose_sign_opts *o,
 	*unprot = cbor_new_definite_map((o && o->kid ? 1 : 0) + (uc ? 1 : 0));
 	if (*prot == NULL || *unprot == NULL)
 		return brski_fail(e, BRSKI_ENOMEM, "COSE: out of memory");
-	ok = map_put(*prot, COSE_HDR_ALG, build_int(a->id));
+	ok = map_put(*prot, COSE_HDR_ALG, cbor_util_build_int(a->id));
 	if (ok && pc)
 		ok = map_put(*prot, o->certs_label, certs_item(o->certs));
 	if (ok && o && o->kid)
@@ -439,6 +432,11 @@ cose_sign1_verify(const struct cose_sign1 *m, const uint8_t *spki,
 
 	if (a == NULL)
 		return brski_fail(e, BRSKI_EPARSE, "COSE: unsupported alg");
+	/* first: wolfSSL reports an r||s of another curve's size as a
+	 * malformed signature, not as one that does not verify */
+	if (!key_spki_is_curve(spki, spki_len, a->kt))
+		return brski_fail(e, BRSKI_EVERIFY, "COSE: alg %lld with a key "
+		    "of another curve (or not an EC key)", (long long)m->alg);
 	if ((rc = tbs_digest(a, m->protected_hdr, m->protected_len, m->payload,
 	    m->payload_len, md, &mdlen, e)) != BRSKI_OK ||
 	    (rc = key_sig_raw_to_der(m->sig, m->sig_len, der, &dlen, e)) !=
@@ -448,10 +446,6 @@ cose_sign1_verify(const struct cose_sign1 *m, const uint8_t *spki,
 	    BRSKI_OK)
 		return rc == BRSKI_EVERIFY ? brski_fail(e, BRSKI_EVERIFY,
 		    "COSE: signature does not verify") : rc;
-	/* the same r||s can verify on another curve only by accident: check */
-	if (!key_spki_is_curve(spki, spki_len, a->kt))
-		return brski_fail(e, BRSKI_EVERIFY, "COSE: alg %lld with a key "
-		    "of another curve", (long long)m->alg);
 	return BRSKI_OK;
 }
 

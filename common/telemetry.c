@@ -146,7 +146,7 @@ telemetry_to_cbor(const struct telemetry *t, uint8_t **out, size_t *outlen,
 		return brski_fail(e, BRSKI_ENOMEM, "telemetry: out of memory");
 	ok = cbor_map_add(m, (struct cbor_pair){
 	    cbor_move(cbor_build_string("version")),
-	    cbor_move(cbor_build_uint64((uint64_t)t->version)) }) &&
+	    cbor_move(cbor_util_build_int(t->version)) }) &&
 	    cbor_map_add(m, (struct cbor_pair){
 	    cbor_move(cbor_build_string("status")),
 	    cbor_move(cbor_build_bool(t->status != 0)) }) &&
@@ -175,10 +175,9 @@ cbor_field(struct telemetry *t, const struct cbor_pair *p, struct brski_err *e)
 			    "not an unsigned integer");
 		t->version = (long)v;
 	} else if (klen == 6 && memcmp(k, "status", 6) == 0) {
-		if (!cbor_is_bool(p->value))
+		if (!cbor_util_bool(p->value, &t->status))
 			return brski_fail(e, BRSKI_EPARSE, "telemetry: status is "
 			    "not a boolean");
-		t->status = cbor_get_bool(p->value);
 	} else if (klen == 6 && memcmp(k, "reason", 6) == 0) {
 		if (!cbor_util_text(p->value, &s, &slen) ||
 		    slen > TELEMETRY_REASON_MAX || memchr(s, 0, slen) != NULL)

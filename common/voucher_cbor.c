@@ -91,11 +91,11 @@ voucher_to_cbor(const struct voucher *v, uint8_t **out, size_t *outlen,
 				continue;
 			ok = (val = leaf_item(v, l)) != NULL &&
 			    cbor_map_add(c, (struct cbor_pair){
-			    cbor_move(cbor_build_uint16((uint16_t)d)),
+			    cbor_move(cbor_util_build_int(d)),
 			    cbor_move(val) });
 		}
 	if (!ok || !cbor_map_add(root, (struct cbor_pair){
-	    cbor_move(cbor_build_uint16((uint16_t)base(v->kind))), c }))
+	    cbor_move(cbor_util_build_int(base(v->kind))), c }))
 		goto fail;
 	cbor_decref(&c);
 	if ((*out = cbor_util_serialize(root, outlen)) == NULL)
@@ -154,6 +154,7 @@ leaf_from(struct voucher *v, enum voucher_leaf l, const cbor_item_t *it,
 	size_t				 len;
 	int64_t				 n;
 	time_t				 t;
+	int				 b;
 	enum brski_rc			 rc;
 
 	switch (li->type) {
@@ -164,10 +165,10 @@ leaf_from(struct voucher *v, enum voucher_leaf l, const cbor_item_t *it,
 		voucher_set_assertion(v, (enum voucher_assertion)n);
 		return BRSKI_OK;
 	case VLT_BOOL:
-		if (!cbor_is_bool(it))
+		if (!cbor_util_bool(it, &b))
 			return brski_fail(e, BRSKI_EPARSE, "%s is not a boolean",
 			    li->name);
-		return voucher_set_bool(v, l, cbor_get_bool(it), e);
+		return voucher_set_bool(v, l, b, e);
 	case VLT_BINARY:
 		if (!cbor_util_bytes(it, &p, &len))
 			return brski_fail(e, BRSKI_EPARSE, "%s is not a byte "

@@ -26,6 +26,7 @@
 
 #include "coap_dtls.h"
 #include "key_pkcs11.h"
+#include "link_format.h"
 #include "log.h"
 #include "pledge.h"
 #include "secret.h"
@@ -454,28 +455,27 @@ on_discovery(coap_session_t *s, const coap_pdu_t *sent,
     const coap_pdu_t *rcvd, const coap_mid_t mid)
 {
 	const coap_address_t	*a = coap_session_get_addr_remote(s);
+	struct brski_err	 e = { 0 };
 	const uint8_t		*data;
-	const char		*at;
-	char			 buf[512];
 	size_t			 len, off, total;
-	unsigned long		 port;
+	unsigned		 port;
 
 	(void)sent;
 	(void)mid;
 	if (jp.done || COAP_RESPONSE_CLASS(coap_pdu_get_code(rcvd)) != 2 ||
-	    !coap_get_data_large(rcvd, &len, &data, &off, &total) || off != 0 ||
-	    len >= sizeof(buf))
+	    !coap_get_data_large(rcvd, &len, &data, &off, &total) || off != 0)
 		return COAP_RESPONSE_OK;
-	memcpy(buf, data, len);
-	buf[len] = '\0';
-	/* RFC 6690 link format; the draft's answer is <>;brski-jp=PORT */
-	if ((at = strstr(buf, ";brski-jp=")) == NULL)
+	/* RFC 6690 link format; the draft's answer is <>;brski-jp=PORT.
+	 * Any host on the link may answer: a bad one is skipped, not fatal */
+	if (len != total || link_format_jp_port(data, len, &port, &e) !=
+	    BRSKI_OK) {
+		log_debug("discovery: an answer without a usable brski-jp "
+		    "link: %s", len != total ? "partial" : e.msg);
 		return COAP_RESPONSE_OK;
-	port = strtoul(at + 10, NULL, 10);
-	if (port == 0 || port > 65535 || a == NULL ||
-	    (size_t)a->size > sizeof(jp.from))
+	}
+	if (a == NULL || (size_t)a->size > sizeof(jp.from))
 		return COAP_RESPONSE_OK;
-	jp.port = (unsigned)port;
+	jp.port = port;
 	memcpy(&jp.from, &a->addr, a->size);
 	jp.fromlen = a->size;
 	jp.done = 1;

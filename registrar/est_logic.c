@@ -25,6 +25,9 @@
 #include "est_logic.h"
 #include "secret.h"
 
+static void	refuse(struct est_result *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static void
 refuse(struct est_result *r, int status, const char *fmt, ...)
 {

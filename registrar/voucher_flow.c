@@ -17,6 +17,9 @@
 #include "log.h"
 #include "voucher_flow.h"
 
+static void	set(struct vflow *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static void
 set(struct vflow *f, int status, const char *fmt, ...)
 {

@@ -7,8 +7,13 @@
 # the seeds (the findings kept in the corpus as regression inputs,
 # named "crash-*", "leak-*", "oracle-*", stay).
 #
-# usage: test/fuzz/seeds.sh DEMO_DIR
+# usage: test/fuzz/seeds.sh DEMO_DIR [cbor]
 #   DEMO_DIR: what ./demo.sh DEMO_DIR left (pki/ included)
+#   cbor: only the constrained corpora (CBOR, COSE, link-format) and
+#     fuzz_cose_key.h; the others and fuzz_anchors.h stay as they are
+#   TOOL: libbrski_tool (default build/test/tools/libbrski_tool: make -C
+#     build test/tools/libbrski_tool); PY: python3 with python3-cbor2 and
+#     python3-cryptography (default /usr/bin/python3)
 set -eu
 DEMO=$(cd "$1" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +36,136 @@ content() {
 	    -out "$2" 2>/dev/null
 }
 voucher_oid=1.2.840.113549.1.9.16.1.40
+
+# -------------------------------------------------- constrained: CBOR, COSE
+# The demo's constrained pledge left voucher.cose and the two COSE
+# voucher-requests (real wire artifacts); their payloads are the CBOR
+# vouchers.  Variants: libbrski_tool signs with the demo keys,
+# python3-cbor2 rewrites headers and re-signs.  fuzz_cose_key.h gets the
+# demo signers whose keys the COSE target verifies with.
+seeds_cbor() {
+	TOOL=${TOOL:-$HERE/../../build/test/tools/libbrski_tool}
+	PY=${PY:-/usr/bin/python3}
+	[ -x "$TOOL" ] || die "no $TOOL (make -C build test/tools/libbrski_tool, or set TOOL)"
+	"$PY" -c 'import cbor2, cryptography' 2>/dev/null ||
+	    die "$PY lacks python3-cbor2 or python3-cryptography"
+	[ -f "$DEMO/voucher.cose" ] || die "$DEMO has no voucher.cose"
+	for f in voucher pledge-voucher-request registrar-voucher-request; do
+		seedf cose_sign1_parse "$f.cose" "$DEMO/$f.cose"
+	done
+	"$TOOL" cose-verify "$DEMO/voucher.cose" "$P/masa-signer.pem" \
+	    "$T/voucher.cbor" >/dev/null
+	"$TOOL" cose-verify "$DEMO/pledge-voucher-request.cose" \
+	    "$P/idevid-0002.pem" "$T/pvr.cbor" >/dev/null
+	"$TOOL" cose-verify "$DEMO/registrar-voucher-request.cose" \
+	    "$P/registrar-ra.pem" "$T/rvr.cbor" >/dev/null
+	for f in voucher pvr rvr; do
+		seedf voucher_parse_cbor "$f.cbor" "$T/$f.cbor"
+	done
+	# every leaf, from the JSON seeds
+	"$TOOL" json-cbor voucher "$C/voucher_parse_json/voucher-all.json" \
+	    "$C/voucher_parse_cbor/voucher-all.cbor" >/dev/null
+	"$TOOL" json-cbor request "$C/voucher_parse_json/request-agent.json" \
+	    "$C/voucher_parse_cbor/request-agent.cbor" >/dev/null
+	# the constrained-voucher draft's PVR example (test_voucher_cbor.c)
+	printf 'a11909c5a401020748' | xxd -r -p >"$T/ex"
+	printf '23bfbbc9c2bcf2130c4430593013' | xxd -r -p >>"$T/ex"
+	printf '0d6d4a414441313233343536373839' | xxd -r -p >>"$T/ex"
+	seedf voucher_parse_cbor draft-pvr.cbor "$T/ex"
+	# x5bag with the signer's chain, unprotected (what the MASA sends)
+	"$TOOL" cose-sign "$T/voucher.cbor" "$P/masa-signer.key" \
+	    "$C/cose_sign1_parse/voucher-x5bag.cose" \
+	    "$P/masa-signer-chain.pem" >/dev/null
+	# P-384 (ES384); no demo key verifies it
+	"$OPENSSL" ecparam -name secp384r1 -genkey -noout -out "$T/k384.pem"
+	"$TOOL" cose-sign "$T/pvr.cbor" "$T/k384.pem" \
+	    "$C/cose_sign1_parse/pvr-es384.cose" >/dev/null
+	mkdir -p "$C/telemetry_parse_cbor"
+	"$PY" - "$T" "$C" "$P" <<'PYEOF'
+import sys, cbor2
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+T, C, P = sys.argv[1:4]
+def rd(p): return open(p, "rb").read()
+def wr(entry, name, b): open("%s/%s/%s" % (C, entry, name), "wb").write(b)
+key = serialization.load_pem_private_key(rd(P + "/masa-signer.key"), None)
+def der(f): return x509.load_pem_x509_certificate(rd(f)).public_bytes(serialization.Encoding.DER)
+def sign1(prot, unprot, payload, tag=True):
+    p = cbor2.dumps(prot) if prot else b""
+    r, s = decode_dss_signature(key.sign(cbor2.dumps(["Signature1", p, b"", payload]),
+                                         ec.ECDSA(hashes.SHA256())))
+    m = [p, unprot, payload, r.to_bytes(32, "big") + s.to_bytes(32, "big")]
+    return cbor2.dumps(cbor2.CBORTag(18, m) if tag else m)
+v = rd(T + "/voucher.cbor")
+signer, ca = der(P + "/masa-signer.pem"), der(P + "/masa-ca.pem")
+wr("cose_sign1_parse", "voucher-untagged.cose", sign1({1: -7}, {}, v, tag=False))
+wr("cose_sign1_parse", "voucher-kid.cose", sign1({1: -7}, {4: b"masa-signer"}, v))
+wr("cose_sign1_parse", "voucher-x5chain-protected.cose",
+   sign1({1: -7, 33: [signer, ca]}, {}, v))
+wr("cose_sign1_parse", "voucher-x5bag-one.cose", sign1({1: -7}, {32: signer, "x": 1}, v))
+# the two-byte head of tag 18
+wr("cose_sign1_parse", "voucher-tag2.cose", b"\xd8\x12" + rd(C + "/cose_sign1_parse/voucher.cose")[1:])
+# voucher keys as tag 47 absolute SIDs and as names (RVR examples do)
+d = cbor2.loads(v)[2451]
+wr("voucher_parse_cbor", "voucher-sid47.cbor",
+   cbor2.dumps({2451: {cbor2.CBORTag(47, 2451 + k): x for k, x in d.items()}}))
+names = {1: "assertion", 2: "created-on", 3: "domain-cert-revocation-checks",
+         4: "expires-on", 5: "idevid-issuer", 7: "nonce", 8: "pinned-domain-cert",
+         11: "serial-number"}
+wr("voucher_parse_cbor", "voucher-names.cbor",
+   cbor2.dumps({2451: {names.get(k, k): x for k, x in d.items()}}))
+# status telemetry as the pledge sends it, and what others might
+for name, t in [("ok", {"version": 1, "status": True}),
+                ("fail", {"version": 1, "status": False, "reason": "Informative human readable failure reason"}),
+                ("context", {"version": 1, "status": False, "reason": "x",
+                             "reason-context": {"pvr-nonce": b"spooky", "n": [1, 2.5, None]}}),
+                ("unknown", {"status": True, "version": 2, 7: "int key"})]:
+    wr("telemetry_parse_cbor", name + ".cbor", cbor2.dumps(t))
+PYEOF
+	# RFC 8949's non-minimal heads: version 1 in 9 bytes, "status" in 2
+	printf 'a26776657273696f6e1b00000000000000017806737461747573f5' |
+	    xxd -r -p | seed telemetry_parse_cbor long-heads.cbor
+	# the CBOR pre-walk: everything above, and what it must refuse
+	for e in voucher_parse_cbor cose_sign1_parse telemetry_parse_cbor; do
+		for f in "$C/$e"/*; do
+			case ${f##*/} in crash-*|leak-*|oracle-*) continue ;; esac
+			seedf cbor_util_load "$e-${f##*/}" "$f"
+		done
+	done
+	hexseed() { printf '%s' "$2" | xxd -r -p | seed cbor_util_load "$1"; }
+	hexseed huge-array.cbor 9a10000000
+	hexseed huge-map.cbor bb0000000100000000
+	hexseed indefinite.cbor 9f0102ff
+	hexseed deep.cbor 8181818181818181818181818181818101
+	hexseed tags.cbor d82f1909c5
+	hexseed tag18-short.cbor d28440a04040
+	hexseed bignum.cbor c249010000000000000000
+	hexseed floats.cbor 84f93c00fa47c35000fb3ff199999999999af8ff
+	hexseed simple.cbor 83f4f5f7
+	hexseed negint.cbor 823b7fffffffffffffff3bffffffffffffffff
+	# discovery answers (RFC 6690 link-format)
+	printf '<>;brski-jp=5685' | seed link_format_jp_port join-proxy.txt
+	printf '</.well-known/core>;ct=40;title="a,b;c\\"",<coaps://[fe80::1]:5685>;rt=brski.jp;brski-jp="5685"' |
+	    seed link_format_jp_port two-links.txt
+	printf '</sensors/temp>;rt="temperature-c";if="sensor",</sensors/light>;rt="light-lux";if="sensor";title*=UTF-8'"'"'de'"'"'n%%c3%%a4chtens' |
+	    seed link_format_jp_port rfc6690.txt
+	printf '<>;brski-jp=65536' | seed link_format_jp_port bad-port.txt
+	# the keys the COSE target verifies with
+	{
+		sed -n '1,/^static const char fuzz_cose_keys_pem/p' "$HERE/fuzz_cose_key.h"
+		for f in masa-signer idevid-0002; do
+			printf '    /* %s */\n' "$("$OPENSSL" x509 -in "$P/$f.pem" \
+			    -noout -subject | sed 's/^subject=//')"
+			sed 's/.*/    "&\\n"/' "$P/$f.pem"
+		done
+		sed -n '/^    ;$/,$p' "$HERE/fuzz_cose_key.h"
+	} >"$T/cose_key.h"
+	mv "$T/cose_key.h" "$HERE/fuzz_cose_key.h"
+}
+
+[ "${2:-}" != cbor ] || { seeds_cbor; echo "CBOR seeds written to $C"; exit 0; }
 
 # -------------------------------------------------- demo artifacts, JSON
 content "$DEMO/voucher.cms" "$T/voucher.json"
@@ -237,4 +372,5 @@ printf 'listen "unterminated\n' | seed conf_load_buffer quote.conf
 	sed -n '/^    ;$/,$p' "$HERE/fuzz_anchors.h"
 } >"$T/anchors.h"
 mv "$T/anchors.h" "$HERE/fuzz_anchors.h"
+seeds_cbor
 echo "seeds written to $C; check FUZZ_NOW in fuzz_anchors.h"

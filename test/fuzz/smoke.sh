@@ -6,7 +6,9 @@
 # a scratch directory, never into the committed corpus; crashes, leaks
 # and timeouts are kept in $top_builddir/test/fuzz/findings/<entry>/
 # (add them to the corpus once fixed).  Exit status 1 if any target
-# failed.
+# failed.  Each target's result is also an automake-style
+# test/fuzz/smoke/<entry>.trs (and .log) in top_builddir, so that
+# run-tests.sh counts one test per target.
 #
 # usage: test/fuzz/smoke.sh [TIME [ENTRY...]]
 #   top_srcdir, top_builddir (as make sets them) default to this
@@ -26,13 +28,14 @@ top_builddir=${top_builddir:-$(pwd)}
 export top_srcdir top_builddir
 corpora=$top_srcdir/test/fuzz/corpus
 findings=$top_builddir/test/fuzz/findings
+results=$top_builddir/test/fuzz/smoke
 
 case $TIME in
 ''|*[!0-9]*) echo "smoke.sh: TIME must be seconds, not \"$TIME\"" >&2; exit 2 ;;
 esac
 
-# one ENTRY: fuzz it, print one line (and the error), exit 1 on failure
-one() {
+# fuzz_one ENTRY: fuzz it, print one line (and the error), 1 on failure
+fuzz_one() {
 	entry=$1
 	bin=$top_builddir/test/fuzz/fuzz_$entry
 	if [ ! -x "$bin" ]; then
@@ -75,6 +78,17 @@ one() {
 	return 1
 }
 
+# one ENTRY: fuzz_one, and its result as ENTRY.trs/.log for the counts
+one() {
+	mkdir -p "$results"
+	if fuzz_one "$1" >"$results/$1.log" 2>&1; then r=PASS; else r=FAIL; fi
+	cat "$results/$1.log"
+	printf ':test-result: %s\n:global-test-result: %s\n:recheck: %s\n:copy-in-global-log: %s\n' \
+	    $r $r "$([ $r = PASS ] && echo no || echo yes)" \
+	    "$([ $r = PASS ] && echo no || echo yes)" >"$results/$1.trs"
+	[ $r = PASS ]
+}
+
 if [ $mode = one ]; then
 	one "$1"
 	exit
@@ -82,6 +96,7 @@ fi
 if [ $# -eq 0 ]; then
 	set -- $(ls "$corpora")
 fi
+rm -rf "$results"	# only this run's results count
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 # xargs exits 123 when any "smoke.sh --one" failed
 printf '%s\n' "$@" | xargs -P "$jobs" -n 1 sh "$0" --one "$TIME"

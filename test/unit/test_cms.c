@@ -554,6 +554,9 @@ test_cms_rejects_more_certificates_than_wolfssl_keeps(void **state)
 }
 
 /* Run "openssl ARGS" in dir; 0 on success. */
+static int	openssl(const char *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static int
 openssl(const char *dir, const char *fmt, ...)
 {

@@ -108,7 +108,8 @@ static void
 test_telemetry_cbor_digest_example_and_round_trip(void **state)
 {
 	struct brski_err	 e = { 0 };
-	struct telemetry	 t, in = { 1, 0, "no voucher", NULL, 0 };
+	struct telemetry	 t, in = { 1, 0, "no voucher", NULL, 0 },
+				 ok = { 1, 1, NULL, NULL, 0 };
 	/* {"version": 1, "status": true}, cBRSKI's 18 bytes */
 	static const uint8_t	 ex[] = { 0xa2, 0x67, 'v', 'e', 'r', 's', 'i',
 	    'o', 'n', 0x01, 0x66, 's', 't', 'a', 't', 'u', 's', 0xf5 };
@@ -125,6 +126,12 @@ test_telemetry_cbor_digest_example_and_round_trip(void **state)
 	assert_int_equal(t.status, 0);
 	assert_string_equal(t.reason, "no voucher");
 	telemetry_clear(&t);
+	free(c);
+	/* and we send those 18 bytes: version in one byte, not nine
+	 * (fuzz_telemetry_parse_cbor found the long head) */
+	assert_rc(telemetry_to_cbor(&ok, &c, &len, &e), BRSKI_OK, &e);
+	assert_int_equal(len, sizeof(ex));
+	assert_memory_equal(c, ex, sizeof(ex));
 	free(c);
 }
 
@@ -144,6 +151,11 @@ test_telemetry_cbor_rejects_bad_reports(void **state)
 	static const uint8_t	s4[] = { 0x82, 0x01, 0xf5 };
 	static const uint8_t	s5[] = { 0xa2, 0x67, 'v', 'e', 'r', 's', 'i',
 	    'o', 'n', 0x01, 0x66, 's', 't', 'a', 't', 'u', 's', 0xf5, 0x00 };
+	/* status 2.5: libcbor's cbor_is_bool() asserted on a float and
+	 * aborted the registrar (found by fuzz_telemetry_parse_cbor) */
+	static const uint8_t	s6[] = { 0xa2, 0x67, 'v', 'e', 'r', 's', 'i',
+	    'o', 'n', 0x01, 0x66, 's', 't', 'a', 't', 'u', 's', 0xfb, 0x40,
+	    0x04, 0, 0, 0, 0, 0, 0 };
 
 	(void)state;
 	assert_rc(telemetry_parse_cbor(s1, sizeof(s1), &t, &e), BRSKI_EPARSE,
@@ -156,6 +168,9 @@ test_telemetry_cbor_rejects_bad_reports(void **state)
 	    &e);
 	assert_rc(telemetry_parse_cbor(s5, sizeof(s5), &t, &e), BRSKI_EPARSE,
 	    &e);
+	assert_rc(telemetry_parse_cbor(s6, sizeof(s6), &t, &e), BRSKI_EPARSE,
+	    &e);
+	assert_non_null(strstr(e.msg, "status is not a boolean"));
 }
 
 int

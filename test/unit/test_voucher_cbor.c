@@ -40,6 +40,8 @@ test_voucher_cbor_parses_draft_example(void **state)
 {
 	struct brski_err	 e = { 0 };
 	struct voucher		*v = NULL;
+	uint8_t			*c = NULL;
+	size_t			 len;
 
 	(void)state;
 	assert_rc(parse(pvr_example, sizeof(pvr_example), VOUCHER_KIND_REQUEST,
@@ -49,6 +51,12 @@ test_voucher_cbor_parses_draft_example(void **state)
 	assert_int_equal(v->nonce.data[0], 0x23);
 	assert_string_equal(v->serial_number, "JADA123456789");
 	assert_true(VOUCHER_HAS(v, VL_PROXIMITY_REGISTRAR_PUBK));
+	/* encoded back byte for byte: one-byte deltas, not 0x19 0x00 0x01
+	 * (the shortest heads of RFC 8949 4.2.1; fuzz_voucher_parse_cbor) */
+	assert_rc(voucher_to_cbor(v, &c, &len, &e), BRSKI_OK, &e);
+	assert_int_equal(len, sizeof(pvr_example));
+	assert_memory_equal(c, pvr_example, sizeof(pvr_example));
+	free(c);
 	voucher_free(v);
 	/* the same bytes are not a voucher */
 	bad(pvr_example, sizeof(pvr_example), VOUCHER_KIND_VOUCHER,
@@ -151,6 +159,14 @@ test_voucher_cbor_rejects_malformed(void **state)
 	    0x02 };
 	static const uint8_t two[] = { 0xa2, 0x19, 0x09, 0xc5, 0xa0, 0x01,
 	    0x02 };
+	/* domain-cert-revocation-checks 2.0: libcbor's cbor_is_bool()
+	 * asserted on a float, aborting (fuzz_telemetry_parse_cbor) */
+	static const uint8_t fbool[] = { 0xa1, 0x19, 0x09, 0x93, 0xa3, 0x01,
+	    0x00, 0x0b, 0x61, 'A', 0x03, 0xf9, 0x40, 0x00 };
+	static const uint8_t tbool[] = { 0xa1, 0x19, 0x09, 0x93, 0xa3, 0x01,
+	    0x00, 0x0b, 0x61, 'A', 0x03, 0xf5 };
+	struct brski_err	 e = { 0 };
+	struct voucher		*v = NULL;
 
 	(void)state;
 	bad(dup, sizeof(dup), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
@@ -163,6 +179,11 @@ test_voucher_cbor_rejects_malformed(void **state)
 	bad(fkey, sizeof(fkey), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
 	bad(noserial, sizeof(noserial), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
 	bad(two, sizeof(two), VOUCHER_KIND_REQUEST, BRSKI_EPARSE);
+	bad(fbool, sizeof(fbool), VOUCHER_KIND_VOUCHER, BRSKI_EPARSE);
+	assert_rc(parse(tbool, sizeof(tbool), VOUCHER_KIND_VOUCHER, &v, &e),
+	    BRSKI_OK, &e);
+	assert_true(v->domain_cert_revocation_checks);
+	voucher_free(v);
 	bad(pvr_example, sizeof(pvr_example) - 3, VOUCHER_KIND_REQUEST,
 	    BRSKI_EPARSE);				/* truncated */
 	bad((const uint8_t *)"\xa1\x19\x09\xc5\xa1\x0d\x61\x41\x00", 9,
