@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,12 +279,22 @@ make_token(const char *dir)
 	FILE	*f;
 	char	*conf = tu_path(dir, "softhsm2.conf");
 
+	void	*mod;
+
 	if (access(SOFTHSM_MODULE, R_OK) != 0 ||
 	    system("command -v softhsm2-util >/dev/null && "
 	    "command -v pkcs11-tool >/dev/null") != 0) {
 		free(conf);
 		return 0;
 	}
+	/* a cross-built test under qemu finds the build machine's module,
+	 * which this architecture cannot load: nothing to test here */
+	if ((mod = dlopen(SOFTHSM_MODULE, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "skipping the token tests: %s\n", dlerror());
+		free(conf);
+		return 0;
+	}
+	dlclose(mod);
 	f = fopen(conf, "w");
 	assert_non_null(f);
 	fprintf(f, "directories.tokendir = %s\nobjectstore.backend = file\n"
