@@ -65,6 +65,8 @@ void	pledge_report(struct pledge *, const char *, int, const char *);
 int	pledge_est_enroll(struct pledge *, int, const struct x509_cert *,
 	    struct outcome *);
 void	pledge_clear(struct pledge *);
+#define PLEDGE_BODY_TEXT_MAX	256
+const char *pledge_body_text(const struct httpc_response *, char *, size_t);
 enum brski_rc	pledge_send(struct pledge *, const char *, const char *,
 	    const char *, const char *, const uint8_t *, size_t, size_t,
 	    struct httpc_response **, struct brski_err *);

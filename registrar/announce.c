@@ -243,6 +243,17 @@ instance_name(const char *name, struct brski_err *e)
 }
 
 enum brski_rc
+announce_check_name(const char *name, struct brski_err *e)
+{
+	char	*n;
+
+	if ((n = instance_name(name, e)) == NULL)
+		return e->rc;
+	avahi_free(n);
+	return BRSKI_OK;
+}
+
+enum brski_rc
 announce_start(const char *name, const struct announce_service *svc,
     size_t n, struct announce **out, struct brski_err *e)
 {
@@ -302,6 +313,12 @@ int
 announce_available(void)
 {
 	return 0;
+}
+
+enum brski_rc
+announce_check_name(const char *name, struct brski_err *e)
+{
+	return BRSKI_OK;
 }
 
 enum brski_rc

@@ -24,6 +24,8 @@ struct announce;
 
 /* 1 when this build has avahi-client */
 int		announce_available(void);
+/* Is "name" (NULL: the host name) a valid instance name?  ECONFIG if not */
+enum brski_rc	announce_check_name(const char *, struct brski_err *);
 /*
  * Start announcing n services under the instance name "name" (NULL:
  * the host name).  *out is NULL when this build has no Avahi (a warning

@@ -189,6 +189,10 @@ setup(struct registrar *r, const struct conf *c, struct brski_err *e)
 		return brski_fail(e, BRSKI_ECONFIG, "policy %s: use auto or "
 		    "manual", pol);
 	r->manual = strcmp(pol, "manual") == 0;
+	if (conf_bool(c, "announce") &&
+	    (rc = announce_check_name(conf_str(c, "announce-name"), e)) !=
+	    BRSKI_OK)
+		return rc;
 	r->retry_after = conf_int(c, "retry-after");
 	r->require_channel_binding = conf_bool(c, "require-channel-binding");
 	r->masa_url = conf_str(c, "masa-url");
