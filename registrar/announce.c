@@ -34,6 +34,13 @@
 #include "announce.h"
 #include "log.h"
 
+int
+announce_loopback_only(const char *listen)
+{
+	return strcmp(listen, "localhost") == 0 || strcmp(listen, "::1") == 0 ||
+	    strncmp(listen, "127.", 4) == 0;
+}
+
 #ifdef HAVE_AVAHI
 
 #define RETRY_S		10	/* a missing system bus is looked for again */

@@ -24,6 +24,8 @@ struct announce;
 
 /* 1 when this build has avahi-client */
 int		announce_available(void);
+/* Only a listener others can reach is worth announcing */
+int		announce_loopback_only(const char *);
 /* Is "name" (NULL: the host name) a valid instance name?  ECONFIG if not */
 enum brski_rc	announce_check_name(const char *, struct brski_err *);
 /*

@@ -250,14 +250,6 @@ teardown(struct registrar *r)
 	secret_free(r->est_password, r->est_password_len);
 }
 
-/* Only a listener others can reach is worth announcing. */
-static int
-loopback_only(const char *listen)
-{
-	return strcmp(listen, "localhost") == 0 || strcmp(listen, "::1") == 0 ||
-	    strncmp(listen, "127.", 4) == 0;
-}
-
 static enum brski_rc
 announce(const struct conf *c, const char *listen, unsigned https_port,
     unsigned coaps_port, struct announce **out, struct brski_err *e)
@@ -270,7 +262,7 @@ announce(const struct conf *c, const char *listen, unsigned https_port,
 	*out = NULL;
 	if (!conf_bool(c, "announce"))
 		return BRSKI_OK;
-	if (loopback_only(listen)) {
+	if (announce_loopback_only(listen)) {
 		log_info("DNS-SD: not announced: listening on %s only", listen);
 		return BRSKI_OK;
 	}

@@ -15,7 +15,8 @@
 # first (by name) of a domain the MASA did not assign the device to,
 # the pledge falls over to the second; an instance name clash is
 # renamed; an avahi-daemon restart is survived (the registrar announces
-# again); a registrar without any D-Bus only warns; a bad announce-name
+# again); the join proxy's port is seen by avahi-browse as
+# _brski-proxy._udp; a registrar without any D-Bus only warns; a bad announce-name
 # is refused at start.  Needs root, network namespaces, dbus-daemon and
 # avahi-daemon, and a build with Avahi; otherwise SKIP (exit 77).
 . "$(dirname "$0")/../lib.sh"
@@ -251,6 +252,26 @@ until [ "$(grep -c 'announced "b-good" _brski-registrar._tcp' \
 done
 pledge 0003 s3 >"$T/p.out" 2>"$T/p.log" || { cat "$T/p.log"; fail "after restart"; }
 ok "after an avahi-daemon restart b-good is announced again; 0003 enrolled"
+
+# --- the join proxy announces its join port as _brski-proxy._udp ---
+if command -v avahi-browse >/dev/null 2>&1; then
+	start_daemon jp ip netns exec "$GW" env \
+	    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$JOINPROXY" -d \
+	    --registrar ::1 --listen '*' --port 0 --discovery-port 0 \
+	    --announce-name jp-one
+	JPORT=$PORT
+	wait_for "$T/jp.log" 'announced "jp-one" _brski-proxy._udp' 10 \
+	    "the join proxy did not announce"
+	ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+	    timeout 10 avahi-browse -rtp _brski-proxy._udp >"$T/jp.browse" \
+	    2>&1 || true
+	grep -q "^=;jl0;IPv6;jp-one;_brski-proxy._udp;local;.*;fe80::.*;$JPORT;" \
+	    "$T/jp.browse" || { cat "$T/jp.browse"; fail "avahi-browse: no jp-one"; }
+	stop_daemon jp
+	ok "the join proxy's port $JPORT is seen by avahi-browse in $DEV"
+else
+	echo "note: avahi-browse (avahi-utils) missing: join proxy not checked"
+fi
 
 # --- without any D-Bus a registrar serves unannounced, with a warning ---
 start_daemon nobus ip netns exec "$GW" env \
