@@ -16,15 +16,18 @@
 # the pledge falls over to the second; an instance name clash is
 # renamed; an avahi-daemon restart is survived (the registrar announces
 # again); the join proxy's port is seen by avahi-browse as
-# _brski-proxy._udp; a registrar without any D-Bus only warns; a bad announce-name
+# _brski-proxy._udp; a registrar without any D-Bus only warns; with
+# only registrars of another domain every one is tried and refused
+# (exit 4, no state); a bad announce-name
 # is refused at start.  Needs root, network namespaces, dbus-daemon and
-# avahi-daemon, and a build with Avahi; otherwise SKIP (exit 77).
+# avahi-daemon, avahi-browse, and a build with Avahi; otherwise SKIP (exit 77).
 . "$(dirname "$0")/../lib.sh"
 need "$OPENSSL"
 need ip
 need unshare
 need dbus-daemon
 need avahi-daemon
+need avahi-browse
 need timeout
 grep -q '^#define HAVE_AVAHI 1' "$top_builddir/config.h" 2>/dev/null ||
     skip "built without Avahi (configure --with-avahi)"
@@ -254,24 +257,20 @@ pledge 0003 s3 >"$T/p.out" 2>"$T/p.log" || { cat "$T/p.log"; fail "after restart
 ok "after an avahi-daemon restart b-good is announced again; 0003 enrolled"
 
 # --- the join proxy announces its join port as _brski-proxy._udp ---
-if command -v avahi-browse >/dev/null 2>&1; then
-	start_daemon jp ip netns exec "$GW" env \
-	    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$JOINPROXY" -d \
-	    --registrar ::1 --listen '*' --port 0 --discovery-port 0 \
-	    --announce-name jp-one
-	JPORT=$PORT
-	wait_for "$T/jp.log" 'announced "jp-one" _brski-proxy._udp' 10 \
-	    "the join proxy did not announce"
-	ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
-	    timeout 10 avahi-browse -rtp _brski-proxy._udp >"$T/jp.browse" \
-	    2>&1 || true
-	grep -q "^=;jl0;IPv6;jp-one;_brski-proxy._udp;local;.*;fe80::.*;$JPORT;" \
-	    "$T/jp.browse" || { cat "$T/jp.browse"; fail "avahi-browse: no jp-one"; }
-	stop_daemon jp
-	ok "the join proxy's port $JPORT is seen by avahi-browse in $DEV"
-else
-	echo "note: avahi-browse (avahi-utils) missing: join proxy not checked"
-fi
+start_daemon jp ip netns exec "$GW" env \
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$JOINPROXY" -d \
+    --registrar ::1 --listen '*' --port 0 --discovery-port 0 \
+    --announce-name jp-one
+JPORT=$PORT
+wait_for "$T/jp.log" 'announced "jp-one" _brski-proxy._udp' 10 \
+    "the join proxy did not announce"
+ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+    timeout 10 avahi-browse -rtp _brski-proxy._udp >"$T/jp.browse" \
+    2>&1 || true
+grep -q "^=;jl0;IPv6;jp-one;_brski-proxy._udp;local;.*;fe80::.*;$JPORT;" \
+    "$T/jp.browse" || { cat "$T/jp.browse"; fail "avahi-browse: no jp-one"; }
+stop_daemon jp
+ok "the join proxy's port $JPORT is seen by avahi-browse in $DEV"
 
 # --- without any D-Bus a registrar serves unannounced, with a warning ---
 start_daemon nobus ip netns exec "$GW" env \
@@ -294,4 +293,25 @@ expect_fail "announce-name of 70 bytes is refused" ip netns exec "$GW" \
     --manufacturer-ca "$P/vendor-ca.pem" --masa-ca "$P/masa-ca.pem"
 grep -q 'DNS-SD instance name is 1..63 bytes' "$T/last.out" ||
     fail "the bad name is not explained"
+
+# --- only registrars of another domain: every one refused, no state ---
 stop_daemon bgood
+registrar aother "$O" --announce-name a-other
+registrar aother2 "$O" --announce-name a-other-2
+wait_for "$T/aother2.log" 'announced "a-other-2"' 10 "a-other-2 not announced"
+wait_for "$T/aother.log" 'announced "a-other"' 10 "a-other not announced"
+i=0	# b-good's goodbye has reached the device's avahi-daemon
+while ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+    timeout 5 avahi-browse -tp _brski-registrar._tcp 2>/dev/null |
+    grep -q ';b-good;'; do
+	[ $i -lt 20 ] || fail "b-good is still announced after it stopped"
+	sleep 0.5
+	i=$((i + 1))
+done
+refused "only registrars of another domain" 4 \
+    "all 2 registrars found with DNS-SD failed; the last: .*403" 0001 s4
+[ ! -e "$T/s4/current" ] || fail "a refused enrollment left state"
+grep -q 'registrar "a-other" .*failed: .*trying the next one' "$T/p.log" ||
+    fail "a-other was not tried first"
+stop_daemon aother
+stop_daemon aother2
