@@ -21,6 +21,7 @@
 #include <avahi-client/lookup.h>
 #include <avahi-common/error.h>
 #include <avahi-common/simple-watch.h>
+#include <dbus/dbus.h>
 #endif
 
 #include "log.h"
@@ -250,6 +251,12 @@ out:
 	if (c != NULL)
 		avahi_client_free(c);
 	avahi_simple_poll_free(b.poll);
+	/*
+	 * libdbus keeps process-wide state (thread locks, the bus address)
+	 * until dbus_shutdown(); the pledge has no other D-Bus connection,
+	 * and this leaves it with nothing allocated at exit (valgrind).
+	 */
+	dbus_shutdown();
 	return ok;
 }
 
