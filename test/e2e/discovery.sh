@@ -205,6 +205,8 @@ BUS="unix:path=$T/no-such-bus" refused "no avahi-daemon (no D-Bus)" 7 \
     "avahi-daemon: .*start avahi-daemon, or set --registrar" 0001 none
 refused "discover off and no URL" 2 "registrar is not set .* discover is off" \
     0001 none --discover no
+refused "discover-timeout 0" 2 'discover-timeout "0": need an integer 1..60' \
+    0001 none --discover-timeout 0
 
 # --- one registrar: the pledge enrolls with no URL ---
 registrar bgood "$P" --announce-name b-good
@@ -219,6 +221,14 @@ grep -q 'DNS-SD: registrar "b-good" at fe80::[0-9a-f:]*%jl0 port' "$T/p.log" ||
 expect_ok "the LDevID verifies against the domain CA" \
     "$OPENSSL" verify -CAfile "$P/domain-ca.pem" "$T/s1/current/ldevid.pem"
 ok "the pledge found b-good with DNS-SD and enrolled in $t ms"
+old=$("$OPENSSL" x509 -in "$T/s1/current/ldevid.pem" -noout -serial)
+ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+    "$PLEDGE" -d --state-dir "$T/s1" --timeout 10 reenroll >"$T/p.out" \
+    2>"$T/p.log" || { cat "$T/p.log"; fail "reenroll without URL"; }
+[ "$("$OPENSSL" x509 -in "$T/s1/current/ldevid.pem" -noout -serial)" != \
+    "$old" ] || fail "reenroll kept the old certificate"
+grep -q 'DNS-SD: registrar "b-good"' "$T/p.log" || fail "reenroll: no DNS-SD"
+ok "reenroll without a URL found b-good too and renewed the LDevID"
 
 # --- two registrars: the first by name is not the device's owner ---
 registrar aother "$O" --announce-name a-other
