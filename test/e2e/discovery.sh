@@ -243,10 +243,18 @@ ok "a-other refused (the MASA assigned 0002 elsewhere: $(grep -o \
     'failed: [^;]*' "$T/p.log" | head -1 | cut -c9-90)); fell over to b-good"
 
 # --- a clash of instance names is renamed, both stay announced ---
-registrar clash "$P" --announce-name b-good
-wait_for "$T/clash.log" 'announced "b-good #2"' 10 "the clash was not renamed"
+# (with CoAPS: also _brski-registrar._udp; 5684 is free in our namespace)
+registrar clash "$P" --announce-name b-good --coaps-port 5684
+wait_for "$T/clash.log" 'announced "b-good #2" _brski-registrar._udp port 5684' \
+    10 "the clash was not renamed, or CoAPS not announced"
 grep -q 'the name "b-good" is taken' "$T/clash.log" || fail "no rename warning"
-ok "a second \"b-good\" is announced as \"b-good #2\""
+ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+    timeout 10 avahi-browse -rtp _brski-registrar._udp >"$T/udp.browse" \
+    2>&1 || true
+# (avahi-browse -p writes " " and "#" as \032 and \035)
+grep -q '^=;jl0;IPv6;b-good\\032\\0352;_brski-registrar._udp;local;.*;5684;' \
+    "$T/udp.browse" || { cat "$T/udp.browse"; fail "no CoAPS announcement"; }
+ok "a second \"b-good\" is announced as \"b-good #2\", CoAPS as ._udp 5684"
 stop_daemon clash
 stop_daemon aother
 
