@@ -59,6 +59,7 @@ enum brski_exit {
 	BRSKI_EXIT_VOUCHER = 4,		/* voucher refused or invalid */
 	BRSKI_EXIT_ENROLL = 5,		/* enrollment refused or invalid */
 	BRSKI_EXIT_STATE = 6,		/* state directory cannot be written */
+	BRSKI_EXIT_DISCOVERY = 7,	/* DNS-SD found no registrar */
 };
 
 #endif /* BRSKI_BRSKI_H */

@@ -241,6 +241,7 @@ pledge_est_enroll(struct pledge *p, int reenroll,
 	struct est_csrattrs	 a;
 	struct csr_request	 cr = { 0 };
 	struct httpc_response	*r = NULL;
+	char			 why[PLEDGE_BODY_TEXT_MAX];
 	const char		*path = reenroll ? EST_PATH_SIMPLEREENROLL :
 	    EST_PATH_SIMPLEENROLL;
 	int			 ok = 0;
@@ -262,9 +263,8 @@ pledge_est_enroll(struct pledge *p, int reenroll,
 	if (!send_csr(p, path, &cr, a.challenge_password && !p->coaps, &r, o))
 		goto out;
 	if (r->status != 200) {
-		pledge_fail(o, BRSKI_EXIT_ENROLL, "%s refused: %d %.*s", path,
-		    r->status, (int)(r->body_len > 200 ? 200 : r->body_len),
-		    r->body ? (char *)r->body : "");
+		pledge_fail(o, BRSKI_EXIT_ENROLL, "%s refused: %d %s", path,
+		    r->status, pledge_body_text(r, why, sizeof(why)));
 		goto out;
 	}
 	if ((ok = take_cert(p, r, o)))

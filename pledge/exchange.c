@@ -50,6 +50,7 @@ post_pvr(struct pledge *p, struct outcome *o)
 	struct httpc_response	*r = NULL;
 	const char		*mt = p->coaps ? MT_VOUCHER_COSE :
 	    MT_VOUCHER_CMS_JSON;
+	char			 why[PLEDGE_BODY_TEXT_MAX];
 	int			 ok;
 
 	if (!pledge_request(p, "POST", BRSKI_PATH_REQUESTVOUCHER, mt, mt,
@@ -57,9 +58,8 @@ post_pvr(struct pledge *p, struct outcome *o)
 		return 0;
 	if (r->status != 200)
 		ok = pledge_fail(o, BRSKI_EXIT_VOUCHER, "the registrar refused "
-		    "the voucher-request: %d %.*s", r->status,
-		    (int)(r->body_len > 200 ? 200 : r->body_len),
-		    r->body ? (char *)r->body : "");
+		    "the voucher-request: %d %s", r->status,
+		    pledge_body_text(r, why, sizeof(why)));
 	else if (r->content_type == NULL ||
 	    strncmp(r->content_type, mt, strlen(mt)) != 0)
 		ok = pledge_fail(o, BRSKI_EXIT_VOUCHER, "the registrar answered "

@@ -37,6 +37,11 @@ static const struct conf_opt opts[] = {
 	    "without registrar: find a join proxy with CoAP discovery at this "
 	    "coap:// URL (coap://[ff02::fd%25IFACE] multicast) and enroll "
 	    "over CoAPS through it" },
+	{ "discover", CFG_BOOL, "yes", 0, 0,
+	    "without registrar and join-proxy-discovery: find registrars with "
+	    "DNS-SD (_brski-registrar._tcp) and try each in turn" },
+	{ "discover-timeout", CFG_INT, "5", 1, 60,
+	    "longest DNS-SD browse, seconds" },
 	{ "idevid-cert", CFG_PATH, NULL, 0, 0,
 	    "IDevID certificate with its chain (PEM)" },
 	{ "idevid-key", CFG_PATH, NULL, 0, 0,
@@ -74,9 +79,13 @@ tls_version(const char *s, enum httpc_tls_version *v)
 	return 1;
 }
 
+/*
+ * *dnssd is set when the registrar is to be found with DNS-SD; the
+ * URL is then filled in per candidate (run_discovered()).
+ */
 static int
 configure(struct pledge *p, const struct conf *c, int need_idevid,
-    struct outcome *o)
+    int *dnssd, struct outcome *o)
 {
 	struct brski_err	 e = { 0 };
 	const char		*url = conf_str(c, "registrar");
@@ -96,10 +105,11 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
 		if (!pledge_coaps_discover(p, conf_str(c, "join-proxy-discovery"),
 		    o))
 			return 0;
-	} else if (url == NULL)
+	} else if (url == NULL && !conf_bool(c, "discover"))
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar is not set "
-		    "(--registrar https://host:port); this build has no DNS-SD "
-		    "discovery");
+		    "(--registrar https://host:port) and discover is off");
+	else if (url == NULL)
+		*dnssd = 1;
 	if (url != NULL && ((p->coaps = pledge_coaps_url(url, &p->url,
 	    &e)) < 0 || (!p->coaps && httpc_url_parse(url, 0, &p->url, &e) !=
 	    BRSKI_OK)))
@@ -293,6 +303,90 @@ status(struct pledge *p, struct outcome *o)
 	return 1;
 }
 
+/*
+ * Between two registrars: free what the last try made (connections,
+ * CoAP context, voucher, certificates, keys) and keep the configuration.
+ * A reenroll loads the current LDevID key into idevid_key on each try.
+ */
+static void
+reset_run(struct pledge *p, int reenrolling)
+{
+	httpc_conn_free(p->conn);
+	p->conn = NULL;
+	pledge_coaps_close(p);
+	x509_list_free(&p->registrar_chain);
+	secret_wipe(p->nonce, sizeof(p->nonce));
+	free(p->pvr);
+	p->pvr = NULL;
+	p->pvr_len = 0;
+	free(p->voucher);
+	p->voucher = NULL;
+	p->voucher_len = 0;
+	x509_free(p->pinned);
+	p->pinned = NULL;
+	x509_list_free(&p->domain_cas);
+	key_free(p->ldevid_key);
+	p->ldevid_key = NULL;
+	x509_free(p->ldevid);
+	p->ldevid = NULL;
+	if (reenrolling) {
+		key_free(p->idevid_key);
+		p->idevid_key = NULL;
+	}
+}
+
+/* Worth trying another registrar after this?  Not for local trouble. */
+static int
+next_may_help(const struct outcome *o)
+{
+	return o->code == BRSKI_EXIT_NETWORK || o->code == BRSKI_EXIT_VOUCHER ||
+	    o->code == BRSKI_EXIT_ENROLL;
+}
+
+/* Find registrars with DNS-SD, try each until one run succeeds. */
+static int
+run_discovered(struct pledge *p, const struct conf *c, int enrolling,
+    struct outcome *o)
+{
+	struct discovered	*d = NULL;
+	char			 last[sizeof(o->why)];
+	char			 name[2 * DISCOVER_NAME_MAX];
+	size_t			 n, i;
+	int			 ok = 0;
+
+	if (!pledge_discover((int)conf_int(c, "discover-timeout"), &d, &n, o))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (i > 0) {
+			/* the name is whatever the link announced */
+			log_safe(d[i - 1].name, strlen(d[i - 1].name), name,
+			    sizeof(name));
+			log_warn("registrar \"%s\" (%s port %u) failed: %s; "
+			    "trying the next one", name, d[i - 1].host,
+			    (unsigned)d[i - 1].port, o->why);
+			reset_run(p, !enrolling);
+		}
+		memset(&p->url, 0, sizeof(p->url));
+		p->url.https = 1;
+		p->url.host_is_ip = 1;
+		snprintf(p->url.host, sizeof(p->url.host), "%s", d[i].host);
+		p->url.port = d[i].port;
+		snprintf(p->url.target, sizeof(p->url.target), "/");
+		*o = (struct outcome){ BRSKI_EXIT_OK, "" };
+		if ((ok = enrolling ? enroll(p, o) : reenroll(p, o)) ||
+		    !next_may_help(o))
+			break;
+	}
+	if (!ok && n > 1 && i == n) {
+		snprintf(last, sizeof(last), "%s", o->why);
+		snprintf(o->why, sizeof(o->why), "all %zu registrars found with "
+		    "DNS-SD failed; the last: %.*s", n, (int)sizeof(last) - 64,
+		    last);
+	}
+	free(d);
+	return ok;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -301,7 +395,7 @@ main(int argc, char **argv)
 	struct outcome	 o = { BRSKI_EXIT_OK, "" };
 	const char	*cmd;
 	char		 until[RFC3339_MAX];
-	int		 first, ok;
+	int		 first, ok, dnssd = 0;
 
 	memset(&p, 0, sizeof(p));
 	if ((c = conf_new(opts)) == NULL)
@@ -325,8 +419,10 @@ main(int argc, char **argv)
 		    "[options] [enroll | reenroll | status]");
 	else if (strcmp(cmd, "status") == 0)
 		ok = status(&p, &o);
-	else if (!configure(&p, c, strcmp(cmd, "enroll") == 0, &o))
+	else if (!configure(&p, c, strcmp(cmd, "enroll") == 0, &dnssd, &o))
 		ok = 0;
+	else if (dnssd)
+		ok = run_discovered(&p, c, strcmp(cmd, "enroll") == 0, &o);
 	else
 		ok = strcmp(cmd, "enroll") == 0 ? enroll(&p, &o) :
 		    reenroll(&p, &o);

@@ -46,6 +46,22 @@ to_bytes(const struct x509_list *l)
 	return b;
 }
 
+/*
+ * An error body, fit for a log line and an exit message: the peer
+ * chose it, so no control characters (log_safe()), no trailing
+ * newlines, at most 200 bytes.
+ */
+const char *
+pledge_body_text(const struct httpc_response *r, char *out, size_t len)
+{
+	size_t	n = r->body != NULL ? r->body_len : 0;
+
+	while (n > 0 && (r->body[n - 1] == '\n' || r->body[n - 1] == '\r' ||
+	    r->body[n - 1] == ' '))
+		n--;
+	return log_safe(r->body, n > 200 ? 200 : n, out, len);
+}
+
 /* A transport failure (unreachable, TLS, malformed or truncated HTTP)
  * is a network exit; what the registrar *says* is judged elsewhere. */
 static enum brski_exit

@@ -65,9 +65,21 @@ void	pledge_report(struct pledge *, const char *, int, const char *);
 int	pledge_est_enroll(struct pledge *, int, const struct x509_cert *,
 	    struct outcome *);
 void	pledge_clear(struct pledge *);
+#define PLEDGE_BODY_TEXT_MAX	256
+const char *pledge_body_text(const struct httpc_response *, char *, size_t);
 enum brski_rc	pledge_send(struct pledge *, const char *, const char *,
 	    const char *, const char *, const uint8_t *, size_t, size_t,
 	    struct httpc_response **, struct brski_err *);
+
+/* discover.c: DNS-SD candidates, sorted by name then address */
+#define DISCOVER_MAX		16
+#define DISCOVER_NAME_MAX	64	/* a DNS label and its NUL */
+struct discovered {
+	char		name[DISCOVER_NAME_MAX];	/* instance name */
+	char		host[HTTPC_HOST_MAX + 1];	/* fe80::1%eth0 */
+	uint16_t	port;
+};
+int	pledge_discover(int, struct discovered **, size_t *, struct outcome *);
 
 /* coaps.c */
 int	pledge_coaps_url(const char *, struct httpc_url *, struct brski_err *);

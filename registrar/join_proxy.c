@@ -20,6 +20,7 @@
 
 #include <coap3/coap.h>
 
+#include "announce.h"
 #include "brski.h"
 #include "conf.h"
 #include "daemon.h"
@@ -30,6 +31,11 @@
 #define SYSCONFDIR "/etc"
 #endif
 #define DEFAULT_CONF SYSCONFDIR "/brski/brski-join-proxy.conf"
+#ifdef HAVE_AVAHI
+#define ANNOUNCE_DEFAULT "yes"
+#else
+#define ANNOUNCE_DEFAULT "no"
+#endif
 
 static const struct conf_opt opts[] = {
 	{ "registrar", CFG_STR, NULL, 0, 0,
@@ -49,6 +55,11 @@ static const struct conf_opt opts[] = {
 	{ "max-mappings", CFG_INT, "10", 1, 1000, "simultaneous mappings in all" },
 	{ "any-source", CFG_BOOL, "no", 0, 0,
 	    "relay pledges that are not IPv6 link-local (tests, labs)" },
+	{ "announce", CFG_BOOL, ANNOUNCE_DEFAULT, 0, 0,
+	    "announce the join port as _brski-proxy._udp with DNS-SD through "
+	    "avahi-daemon" },
+	{ "announce-name", CFG_STR, NULL, 0, 0,
+	    "DNS-SD instance name (default: the host name)" },
 	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
@@ -142,6 +153,23 @@ fatal(const struct brski_err *e)
 	return 1;
 }
 
+/* The join port as _brski-proxy._udp (cBRSKI pledges may browse it) */
+static enum brski_rc
+announce(const struct conf *c, const char *listen, struct announce **out,
+    struct brski_err *e)
+{
+	struct announce_service	svc = { ANNOUNCE_PROXY_UDP, join_port };
+
+	*out = NULL;
+	if (!conf_bool(c, "announce"))
+		return BRSKI_OK;
+	if (announce_loopback_only(listen)) {
+		log_info("DNS-SD: not announced: listening on %s only", listen);
+		return BRSKI_OK;
+	}
+	return announce_start(conf_str(c, "announce-name"), &svc, 1, out, e);
+}
+
 static int
 serve(const struct conf *c)
 {
@@ -150,6 +178,7 @@ serve(const struct conf *c)
 	struct brski_err	 e = { 0 };
 	struct timespec		 zero = { 0, 0 };
 	coap_context_t		*ctx = NULL;
+	struct announce		*an = NULL;
 	sigset_t		 set;
 	fd_set			 rfds;
 	struct timeval		 tv;
@@ -166,6 +195,8 @@ serve(const struct conf *c)
 	rc.any_source = conf_bool(c, "any-source");
 	daemon_block_signals(&set);
 	if (daemon_need(c, "registrar", &e) != BRSKI_OK ||
+	    (conf_bool(c, "announce") && announce_check_name(conf_str(c,
+	    "announce-name"), &e) != BRSKI_OK) ||
 	    jp_relay_new(&rc, &j, &e) != BRSKI_OK)
 		return fatal(&e);
 	join_port = jp_relay_port(j);
@@ -177,6 +208,12 @@ serve(const struct conf *c)
 	log_info("join proxy on %s port %u -> registrar %s port %u; discovery "
 	    "on CoAP port %ld", rc.listen, join_port, rc.registrar,
 	    rc.registrar_port, ctx ? conf_int(c, "discovery-port") : 0L);
+	if (announce(c, rc.listen, &an, &e) != BRSKI_OK) {
+		jp_relay_free(j);
+		if (ctx != NULL)
+			coap_free_context(ctx);
+		return fatal(&e);
+	}
 	printf("listening %u\n", join_port);
 	fflush(stdout);
 	/*
@@ -187,6 +224,7 @@ serve(const struct conf *c)
 	 */
 	cfd = ctx != NULL ? coap_context_get_coap_fd(ctx) : -1;
 	if (ctx != NULL && cfd < 0) {
+		announce_stop(an);
 		jp_relay_free(j);
 		coap_free_context(ctx);
 		brski_fail(&e, BRSKI_EIO, "this libcoap has no epoll fd");
@@ -209,6 +247,7 @@ serve(const struct conf *c)
 		jp_relay_run(j, &rfds, time(NULL));
 	}
 	log_info("join proxy stopping");
+	announce_stop(an);
 	jp_relay_free(j);
 	if (ctx != NULL) {
 		coap_free_context(ctx);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "announce.h"
 #include "brski.h"
 #include "checks.h"
 #include "conf.h"
@@ -28,6 +29,11 @@
 #define SYSCONFDIR "/etc"
 #endif
 #define DEFAULT_CONF SYSCONFDIR "/brski/brski-registrar.conf"
+#ifdef HAVE_AVAHI
+#define ANNOUNCE_DEFAULT "yes"
+#else
+#define ANNOUNCE_DEFAULT "no"
+#endif
 
 static const struct conf_opt opts[] = {
 	{ "listen", CFG_STR, "127.0.0.1", 0, 0,
@@ -73,6 +79,11 @@ static const struct conf_opt opts[] = {
 	{ "coaps-listen", CFG_STR, NULL, 0, 0,
 	    "address for CoAPS (EST-coaps, cBRSKI); default: listen" },
 	{ "coaps-port", CFG_INT, "0", 0, 65535, "CoAPS port, 5684 is the standard one (0: no CoAPS)" },
+	{ "announce", CFG_BOOL, ANNOUNCE_DEFAULT, 0, 0,
+	    "announce _brski-registrar._tcp (and ._udp for CoAPS) with DNS-SD "
+	    "through avahi-daemon" },
+	{ "announce-name", CFG_STR, NULL, 0, 0,
+	    "DNS-SD instance name (default: the host name)" },
 	{ "database", CFG_PATH, "/var/lib/brski/registrar.db", 0, 0,
 	    "state database (SQLite file)" },
 	{ "max-body", CFG_INT, "65536", 1024, 16 * 1024 * 1024,
@@ -178,6 +189,10 @@ setup(struct registrar *r, const struct conf *c, struct brski_err *e)
 		return brski_fail(e, BRSKI_ECONFIG, "policy %s: use auto or "
 		    "manual", pol);
 	r->manual = strcmp(pol, "manual") == 0;
+	if (conf_bool(c, "announce") &&
+	    (rc = announce_check_name(conf_str(c, "announce-name"), e)) !=
+	    BRSKI_OK)
+		return rc;
 	r->retry_after = conf_int(c, "retry-after");
 	r->require_channel_binding = conf_bool(c, "require-channel-binding");
 	r->masa_url = conf_str(c, "masa-url");
@@ -235,6 +250,26 @@ teardown(struct registrar *r)
 	secret_free(r->est_password, r->est_password_len);
 }
 
+static enum brski_rc
+announce(const struct conf *c, const char *listen, unsigned https_port,
+    unsigned coaps_port, struct announce **out, struct brski_err *e)
+{
+	struct announce_service	svc[2] = {
+		{ ANNOUNCE_REGISTRAR_TCP, https_port },
+		{ ANNOUNCE_REGISTRAR_UDP, coaps_port },
+	};
+
+	*out = NULL;
+	if (!conf_bool(c, "announce"))
+		return BRSKI_OK;
+	if (announce_loopback_only(listen)) {
+		log_info("DNS-SD: not announced: listening on %s only", listen);
+		return BRSKI_OK;
+	}
+	return announce_start(conf_str(c, "announce-name"), svc,
+	    coaps_port != 0 ? 2 : 1, out, e);
+}
+
 static int
 serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 {
@@ -256,6 +291,7 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 	struct coap_service_conf cc;
 	struct httpd		*h = NULL;
 	struct coap_service	*cs = NULL;
+	struct announce		*an = NULL;
 	struct brski_err	 e = { 0 };
 	sigset_t		 set;
 
@@ -293,9 +329,16 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 	if (cs != NULL)
 		log_info("registrar listening on coaps://%s:%u", cc.listen,
 		    cc.port);
+	if (announce(c, hc.listen, httpd_port(h), cs != NULL ? cc.port : 0,
+	    &an, &e) != BRSKI_OK) {
+		coap_service_stop(cs);
+		httpd_stop(h);
+		return fatal(&e);
+	}
 	printf("listening %u\n", httpd_port(h));
 	fflush(stdout);
 	daemon_wait(&set);
+	announce_stop(an);
 	coap_service_stop(cs);
 	httpd_stop(h);
 	return 0;

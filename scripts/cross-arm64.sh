@@ -44,7 +44,7 @@ CONFIGURE_FLAGS=${CONFIGURE_FLAGS-"--enable-werror"}
 # the arm64 libraries the whole build links with (BRSKI_BUILD_DEPS of
 # scripts/deps.sh); all Multi-Arch: same
 ARM64_DEVS="libjansson-dev libcbor-dev libcoap3-dev libmicrohttpd-dev
- libgnutls28-dev libssl-dev libsqlite3-dev libcmocka-dev"
+ libgnutls28-dev libssl-dev libsqlite3-dev libcmocka-dev libavahi-client-dev"
 NOMA_LIBS="libwolfssl35 libhttp-parser2.9"
 
 now() { date +%s; }

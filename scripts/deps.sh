@@ -3,10 +3,10 @@
 BRSKI_BUILD_DEPS="autoconf automake make gcc pkg-config
  libwolfssl-dev libmicrohttpd-dev libgnutls28-dev libcoap3-dev libssl-dev
  libcbor-dev libjansson-dev libsqlite3-dev libcmocka-dev libhttp-parser-dev
- libpq-dev"
+ libpq-dev libavahi-client-dev"
 BRSKI_TEST_DEPS="openssl curl sqlite3 libcoap3-bin python3 python3-cbor2
  python3-cryptography iproute2 procps time valgrind softhsm2 opensc
- postgresql"
+ postgresql dbus avahi-daemon avahi-utils"
 # configure --enable-fuzzing (run-tests.sh with BRSKI_FUZZ_SMOKE set)
 BRSKI_FUZZ_DEPS="clang libclang-rt-14-dev"
 

@@ -145,8 +145,23 @@ registrar() {	# registrar NAME LISTEN PORT MASA-URL
 	start_daemon "$1" ip netns exec "$GW" "$REGISTRAR" -d --listen "$2" \
 	    --port "$3" --database "$T/$1.db" --masa-url "$4" $REGOPTS
 }
+# The registrars announce with DNS-SD by default.  The host's
+# avahi-daemon (if any) must not publish the namespaces' registrars on
+# the host's network: no bus here, and a registrar without one only warns.
+DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/no-bus
+export DBUS_SYSTEM_BUS_ADDRESS
 registrar registrar 10.77.1.1 8443 https://10.77.2.2:9443
 ok "registrar in $GW on 10.77.1.1:8443, MASA https://10.77.2.2:9443"
+if grep -q '^#define HAVE_AVAHI 1' "$top_builddir/config.h" 2>/dev/null; then
+	i=0	# the Avahi thread logs it a moment after "listening"
+	until grep -q 'warn: DNS-SD: no D-Bus system bus' "$T/registrar.log"; do
+		[ $i -lt 50 ] ||
+		    fail "no DNS-SD warning from a registrar without avahi-daemon"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ok "without avahi-daemon the registrar only warns (DNS-SD)"
+fi
 
 # --- the pi: the pledge, arm64 under qemu when built ---
 ARM64=${BRSKI_ARM64_PLEDGE:-$top_srcdir/build-arm64/pledge/brski-pledge}
