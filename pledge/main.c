@@ -61,6 +61,9 @@ static const struct conf_opt opts[] = {
 	    "TLS to the registrar: any (1.3, else 1.2), 1.2 or 1.3" },
 	{ "rekey", CFG_BOOL, "yes", 0, 0,
 	    "reenroll with a new key (no: renew the current key)" },
+	{ "renew-before", CFG_DURATION, "0", 0, 3650 * 86400LL,
+	    "reenroll only when the LDevID expires within this long "
+	    "(0: always), so a daily timer renews once" },
 	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
@@ -304,6 +307,38 @@ status(struct pledge *p, struct outcome *o)
 }
 
 /*
+ * "reenroll" with renew-before: is the current LDevID still good for
+ * longer than that?  Then there is nothing to do, and nobody is asked.
+ */
+static int
+renewal_due(struct pledge *p, long long before, int *due, struct outcome *o)
+{
+	struct x509_list	cur = { 0 };
+	char			na[RFC3339_MAX];
+	const char		*dir;
+	time_t			now = time(NULL);
+
+	*due = 1;
+	if (before <= 0)
+		return 1;
+	if (!load_current(p, &cur, o))
+		return 0;
+	if ((long long)cur.v[0]->not_after - (long long)now > before) {
+		*due = 0;
+		log_info("reenroll not due: the LDevID is valid until %s, more "
+		    "than renew-before (%llds) ahead", rfc3339_format(
+		    cur.v[0]->not_after, na, sizeof(na)), before);
+	}
+	x509_list_free(&cur);
+	/* load_current() took the LDevID key and anchors; configure()
+	 * starts from a clean slate */
+	dir = p->state_dir;
+	pledge_clear(p);
+	p->state_dir = dir;
+	return 1;
+}
+
+/*
  * Between two registrars: free what the last try made (connections,
  * CoAP context, voucher, certificates, keys) and keep the configuration.
  * A reenroll loads the current LDevID key into idevid_key on each try.
@@ -395,7 +430,7 @@ main(int argc, char **argv)
 	struct outcome	 o = { BRSKI_EXIT_OK, "" };
 	const char	*cmd;
 	char		 until[RFC3339_MAX];
-	int		 first, ok, dnssd = 0;
+	int		 first, ok, dnssd = 0, due = 1;
 
 	memset(&p, 0, sizeof(p));
 	if ((c = conf_new(opts)) == NULL)
@@ -419,6 +454,9 @@ main(int argc, char **argv)
 		    "[options] [enroll | reenroll | status]");
 	else if (strcmp(cmd, "status") == 0)
 		ok = status(&p, &o);
+	else if (strcmp(cmd, "reenroll") == 0 && (!renewal_due(&p,
+	    conf_int(c, "renew-before"), &due, &o) || !due))
+		ok = !due;
 	else if (!configure(&p, c, strcmp(cmd, "enroll") == 0, &dnssd, &o))
 		ok = 0;
 	else if (dnssd)

@@ -54,8 +54,22 @@ expect_ok "the stored voucher verifies with the MASA CA (openssl cms)" \
     { "$REGISTRAR" --database "$T/r.db" ctl list; fail "registrar records"; }
 ok "registrar recorded voucher, voucher_status, enrollstatus, 1 certificate"
 old=$("$OPENSSL" x509 -in "$S/ldevid.pem" -noout -serial)
-expect_ok "reenroll with a new key (exit 0)" "$PLEDGE" -d --registrar "$RURL" \
-    --state-dir "$T/state" reenroll
+# renew-before: a year's LDevID is not due 30 days ahead; nobody is asked
+gen=$(readlink "$T/state/current")
+n=$(grep -c "simplereenroll" "$T/registrar.log" || true)
+expect_ok "reenroll --renew-before 30d with a year left: nothing to do (exit 0)" \
+    "$PLEDGE" -d --registrar "$RURL" --state-dir "$T/state" \
+    --renew-before 30d reenroll
+[ "$(readlink "$T/state/current")" = "$gen" ] &&
+    [ "$("$OPENSSL" x509 -in "$S/ldevid.pem" -noout -serial)" = "$old" ] ||
+    fail "a reenroll that was not due changed the state"
+[ "$(grep -c "simplereenroll" "$T/registrar.log" || true)" = "$n" ] ||
+    fail "a reenroll that was not due reached the registrar"
+grep -q "reenroll not due: the LDevID is valid until" "$T/last.out" ||
+    fail "no log line says why nothing was renewed"
+expect_ok "reenroll --renew-before 400d: due, renewed with a new key (exit 0)" \
+    "$PLEDGE" -d --registrar "$RURL" \
+    --state-dir "$T/state" --renew-before 400d reenroll
 new=$("$OPENSSL" x509 -in "$S/ldevid.pem" -noout -serial)
 [ "$old" != "$new" ] || fail "reenroll kept the old certificate"
 expect_ok "openssl verify accepts the renewed LDevID" \
