@@ -2,7 +2,8 @@
 /*
  * Registrar health and metrics (checks.h).  Health: the store answers a
  * read in a transaction; the RA and domain CA keys sign; the TLS, RA and
- * domain CA chains are valid beyond the health-expiry-warn window.
+ * domain CA chains are valid beyond the health-expiry-warn window; the
+ * CRL lists every revocation (rebuilt here if the poller has not).
  * Metrics: the outcome of each voucher request and enrollment, from the
  * status its handler answered (so every refusal path is counted without
  * touching the decision code); reasons come from a fixed set.
@@ -36,6 +37,7 @@ reg_health(void *ctx, time_t now, long warn_s, struct health_report *r)
 	health_cert(r, "tls-cert", &reg->id.tls_chain, now, warn_s);
 	health_cert(r, "ra-cert", &reg->id.ra_chain, now, warn_s);
 	health_cert(r, "ca-cert", &reg->ca.chain, now, warn_s);
+	reg_crl_health(&reg->crl, now, r);
 }
 
 /* Register the registrar's families (once, at start-up). */

@@ -172,6 +172,31 @@ reg_crl_get(struct reg_crl *k, uint8_t **der, size_t *len,
 	return rc;
 }
 
+/*
+ * GET /healthz: the CRL lists every revocation and is not past half its
+ * validity, or is brought there now.  The detail is public, so the
+ * reason (a path, a database error) goes only to the log.
+ */
+void
+reg_crl_health(struct reg_crl *k, time_t now, struct health_report *r)
+{
+	struct brski_err	e = { 0 };
+	char			t[RFC3339_MAX];
+
+	if (!k->inited)
+		return;
+	pthread_mutex_lock(&k->lock);
+	if (refresh(k, now, &e) != BRSKI_OK) {
+		log_err("CRL: %s", e.msg);
+		health_add(r, "crl", 0, "out of date and cannot be rebuilt (the "
+		    "log says why); serving the one made %s", k->der == NULL ?
+		    "never" : rfc3339_format(k->this_update, t, sizeof(t)));
+	} else
+		health_add(r, "crl", 1, "current; next update %s",
+		    rfc3339_format(k->this_update + k->validity_s, t, sizeof(t)));
+	pthread_mutex_unlock(&k->lock);
+}
+
 static void *
 poller(void *arg)
 {

@@ -13,6 +13,7 @@
 
 #include "ca.h"
 #include "err.h"
+#include "health.h"
 #include "httpd.h"
 #include "store.h"
 
@@ -37,6 +38,7 @@ enum brski_rc	reg_crl_start(struct reg_crl *, struct brski_err *);
 enum brski_rc	reg_crl_get(struct reg_crl *, uint8_t **, size_t *,
 		    struct brski_err *);
 void		reg_crl_free(struct reg_crl *);
+void		reg_crl_health(struct reg_crl *, time_t, struct health_report *);
 void		crl_on_get(struct httpd_req *, struct httpd_resp *, void *);
 
 #endif /* BRSKI_REGISTRAR_CRL_SERVICE_H */

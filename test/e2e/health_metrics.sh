@@ -135,8 +135,10 @@ REGOPTS="--tls-cert $P/registrar-tls-chain.pem --tls-key $P/registrar-tls.key
  --ra-cert $P/registrar-ra-chain.pem --ra-key $P/registrar-ra.key
  --domain-ca-cert $P/domain-ca.pem --domain-ca-key $P/domain-ca.key
  --manufacturer-ca $P/vendor-ca.pem --masa-ca $P/masa-ca.pem"
+mkdir "$T/crl"
 start_daemon registrar "$REGISTRAR" -d --port 0 --database "$T/r.db" $REGOPTS \
-    --masa-url "https://localhost:${MURL##*:}" --metrics-allow 127.0.0.1
+    --masa-url "https://localhost:${MURL##*:}" --metrics-allow 127.0.0.1 \
+    --crl-file "$T/crl/domain.crl"
 RURL=https://127.0.0.1:$PORT
 RCA=$P/domain-ca.pem MCA=$P/masa-ca.pem
 
@@ -144,8 +146,8 @@ RCA=$P/domain-ca.pem MCA=$P/masa-ca.pem
 healthz reg "$RURL" "$RCA" 200
 checkjson "$T/reg.json" ok "" || fail "registrar health JSON"
 "$PY" -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"]
-assert sorted(c) == ["ca-cert","database","keys","ra-cert","tls-cert"], c' \
-    "$T/reg.json" || fail "registrar checks are not the five expected"
+assert sorted(c) == ["ca-cert","crl","database","keys","ra-cert","tls-cert"], c' \
+    "$T/reg.json" || fail "registrar checks are not the six expected"
 healthz masa "$MURL" "$MCA" 200
 checkjson "$T/masa.json" ok "" || fail "MASA health JSON"
 "$PY" -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"]
@@ -263,6 +265,26 @@ mv "$T/r.db.away" "$T/r.db"
 healthz reg5 "$RURL" "$RCA" 200
 grep -q 'health: database ok again' "$T/registrar.log" || fail "no recovery line"
 ok "database moved away: 503 naming database, one log line; back: 200"
+
+# --- a revocation the CRL cannot take in (crl-file unwritable): 503 crl ---
+serial=$("$OPENSSL" x509 -in "$T/state/current/ldevid.pem" -noout -serial)
+rm -r "$T/crl"
+: >"$T/crl"		# a file where the directory was: even root cannot write
+"$REGISTRAR" --database "$T/r.db" ctl revoke-cert "${serial#serial=}" \
+    >/dev/null || fail "ctl revoke-cert"
+healthz reg-crl "$RURL" "$RCA" 503
+checkjson "$T/reg-crl.json" fail crl || fail "stale CRL: JSON"
+grep -q "out of date and cannot be rebuilt" "$T/reg-crl.json" ||
+    fail "stale CRL: no reason in /healthz"
+! grep -q "$T" "$T/reg-crl.json" || fail "/healthz shows a path to everyone"
+grep -q "CRL: crl-file: " "$T/registrar.log" || fail "stale CRL: no log line"
+rm "$T/crl"
+mkdir "$T/crl"
+healthz reg-crl2 "$RURL" "$RCA" 200
+"$OPENSSL" crl -inform DER -in "$T/crl/domain.crl" -noout -text |
+    grep -qi "serial number: *${serial#serial=}" ||
+    fail "the rebuilt CRL does not list the revoked LDevID"
+ok "a revocation the CRL cannot take in: 503 naming crl (reason in the log only); fixed: 200, CRL lists it"
 
 # --- certificates expiring within health-expiry-warn (for real: 10 days) ---
 Q=$T/short
