@@ -119,6 +119,10 @@ mk_rvr() {
 # sets $PORT and adds it to PIDS; its log is $T/NAME.log.
 start_daemon() {
 	name=$1; shift
+	# empty them here: the background job's own redirections may come
+	# after the first look, which would see a reused name's old lines
+	: >"$T/$name.out"
+	: >"$T/$name.log"
 	"$@" >"$T/$name.out" 2>"$T/$name.log" &
 	pid=$!
 	PIDS="$PIDS $pid"
