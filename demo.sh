@@ -183,6 +183,11 @@ PYEOF
     die "voucher.cose does not verify with masa-signer.pem (python3-cryptography)"
 echo "voucher.cose verifies with masa-signer.pem (python3-cbor2 + python3-cryptography):"
 sed 's/^/    /' "$OUT/voucher-cose.txt"
+curl -sS --max-time 10 --cacert "$OUT/domain-ca.pem" -o "$OUT/domain-ca.crl" \
+    "https://localhost:$REG_PORT/crl" || die "GET /crl failed"
+openssl crl -inform DER -in "$OUT/domain-ca.crl" -CAfile "$OUT/domain-ca.pem" \
+    -noout 2>&1 | grep -q "verify OK" || die "the CRL does not verify"
+echo "domain-ca.crl (GET /crl) verifies with domain-ca.pem"
 
 cat >"$OUT/index.txt" <<EOF
 BRSKI demo, $(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -203,6 +208,7 @@ voucher.cose                   the MASA's COSE voucher (as the pledge got it: x5
 voucher-cose.txt               its content, decoded by python3-cbor2
 masa-signer.pem                the constrained pledge's anchor: the MASA signer's certificate
 ldevid-coaps.pem               the constrained pledge's LDevID (EST-coaps)
+domain-ca.crl                  the domain CA's CRL (DER), from the registrar's GET /crl
 pledge-coaps-state/            its state directory
 masa.log registrar.log pledge.log pledge-coaps.log join-proxy.log   the programs' logs
 masa.db registrar.db           the daemons' SQLite state
@@ -239,8 +245,14 @@ Trust anchors and credentials are in $P (see $P/index.txt).  Try:
   $B/certs/brski-certs idevid $P 0003 && $B/masa/brski-masa --database $OUT/masa.db ctl add 0003
   $B/pledge/brski-pledge -d --registrar coaps://127.0.0.1:$JP_PORT --idevid-cert $P/idevid-0003-chain.pem --idevid-key $P/idevid-0003.key --masa-ca $P/masa-signer.pem --state-dir /tmp/pledge-0003
 
-  # what the registrar knows
+  # what the registrar knows; revoke a certificate and see it on the CRL
   $B/registrar/brski-registrar --database $OUT/registrar.db ctl list
+  $B/registrar/brski-registrar --database $OUT/registrar.db ctl certs
+  $B/registrar/brski-registrar --database $OUT/registrar.db ctl revoke-cert SERIAL --reason superseded
+  curl -s --cacert $P/domain-ca.pem $R/crl | openssl crl -inform DER -noout -text
+
+  # health and metrics (Prometheus text)
+  curl -s --cacert $P/domain-ca.pem $R/healthz; curl -s --cacert $P/domain-ca.pem $R/metrics | head
 
 Ctrl-C stops them.
 EOF
