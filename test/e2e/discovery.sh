@@ -290,6 +290,77 @@ grep -q "^=;jl0;IPv6;jp-one;_brski-proxy._udp;local;.*;fe80::.*;$JPORT;" \
 stop_daemon jp
 ok "the join proxy's port $JPORT is seen by avahi-browse in $DEV"
 
+# --- a constrained pledge: discover-transport coaps ---
+# browse_dev TYPE: the instances the device's avahi-daemon knows now
+browse_dev() {
+	ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+	    timeout 5 avahi-browse -tp "$1" 2>/dev/null | grep '^+' || true
+}
+i=0	# the goodbyes of jp-one and "b-good #2" have arrived
+while [ -n "$(browse_dev _brski-proxy._udp)$(browse_dev _brski-registrar._udp)" ]; do
+	[ $i -lt 20 ] || fail "a _udp service is still announced after it stopped"
+	sleep 0.5
+	i=$((i + 1))
+done
+refused "coaps with only a _tcp registrar announced" 7 \
+    "no registrar or join proxy \(_brski-proxy._udp, _brski-registrar._udp\) answered within 2s .*coaps://host:port" \
+    0001 none --discover-transport coaps --discover-timeout 2
+grep -q 'DNS-SD: registrar "b-good"' "$T/p.log" &&
+    fail "coaps took the _tcp registrar"
+refused "discover-transport tcp is refused" 2 \
+    'discover-transport "tcp": use https, coaps or any' 0001 none \
+    --discover-transport tcp
+"$CERTS" idevid "$P" 0004 0005 >/dev/null
+"$MASA" --database "$DB" ctl add 0004 0005 >/dev/null || fail "ctl add 0004"
+for s in 0004 0005; do
+	"$MASA" --database "$DB" ctl assign $s "$P/domain-ca.pem" >/dev/null ||
+	    fail "ctl assign $s"
+done
+# a registrar with CoAPS (_tcp and _udp) and a join proxy relaying to it,
+# both announced on the gateway; COSE vouchers: the signer is the anchor
+registrar creg "$P" --announce-name c-reg --coaps-port 5684
+wait_for "$T/creg.log" 'announced "c-reg" _brski-registrar._udp port 5684' 10 \
+    "c-reg did not announce CoAPS"
+start_daemon jpc ip netns exec "$GW" env \
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$JOINPROXY" -d \
+    --registrar ::1 --registrar-port 5684 --listen '*' --port 0 \
+    --discovery-port 0 --announce-name jp-c
+JPORT=$PORT
+wait_for "$T/jpc.log" 'announced "jp-c" _brski-proxy._udp' 10 \
+    "jp-c did not announce"
+t0=$(now_ms)
+pledge 0004 s5 --discover-transport coaps --masa-ca "$P/masa-signer.pem" \
+    >"$T/p.out" 2>"$T/p.log" || { cat "$T/p.log"; fail "coaps enroll"; }
+t=$(($(now_ms) - t0))
+grep -q 'DNS-SD: join proxy "jp-c" at fe80::[0-9a-f:]*%jl0 port '"$JPORT" \
+    "$T/p.log" || { cat "$T/p.log"; fail "jp-c not found"; }
+grep -q 'DNS-SD: CoAPS registrar "c-reg" at fe80::[0-9a-f:]*%jl0 port 5684' \
+    "$T/p.log" || { cat "$T/p.log"; fail "c-reg's CoAPS port not found"; }
+first=$(grep -m1 'info: trying ' "$T/p.log")
+echo "$first" | grep -q 'trying join proxy "jp-c": coaps://\[fe80::[0-9a-f:]*%jl0\]:'"$JPORT"'$' ||
+    { cat "$T/p.log"; fail "the join proxy was not tried first: $first"; }
+grep -q 'trying the next one' "$T/p.log" && { cat "$T/p.log"; fail "jp-c failed"; }
+grep -Eq 'new pledge .* relayed' "$T/jpc.log" ||
+    { cat "$T/jpc.log"; fail "the join proxy relayed nothing"; }
+[ -s "$T/s5/current/voucher.cose" ] || fail "no COSE voucher stored"
+expect_ok "the LDevID verifies against the domain CA" \
+    "$OPENSSL" verify -CAfile "$P/domain-ca.pem" "$T/s5/current/ldevid.pem"
+ok "coaps: 0004 $(echo "$first" | sed 's/.*info: //'), relayed ($(grep -Eo \
+    'new pledge .* relayed' "$T/jpc.log" | head -1)), enrolled in $t ms"
+# any: the https candidates come first
+pledge 0005 s6 --discover-transport any --masa-ca "$P/masa-signer.pem" \
+    >"$T/p.out" 2>"$T/p.log" || { cat "$T/p.log"; fail "any enroll"; }
+first=$(grep -m1 'info: trying ' "$T/p.log")
+echo "$first" | grep -Eq 'trying registrar "(b-good|c-reg)": https://\[fe80::' ||
+    { cat "$T/p.log"; fail "any: https was not tried first: $first"; }
+grep -q 'DNS-SD: join proxy "jp-c"' "$T/p.log" || fail "any: jp-c not browsed"
+[ -s "$T/s6/current/voucher.cms" ] && [ ! -e "$T/s6/current/voucher.cose" ] ||
+    fail "any: not enrolled over HTTPS ($(ls "$T/s6/current"))"
+ok "any: 0005 $(echo "$first" | sed 's/.*info: //') first (of $(grep -c \
+    'DNS-SD: .* at fe80' "$T/p.log") candidates) and enrolled"
+stop_daemon jpc
+stop_daemon creg
+
 # --- without any D-Bus a registrar serves unannounced, with a warning ---
 start_daemon nobus ip netns exec "$GW" env \
     DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/no-such-bus" "$REGISTRAR" -d \
