@@ -165,7 +165,7 @@ registrar() {	# registrar NAME PKI [options]: announced on the gateway
 	name=$1 k=$2; shift 2
 	start_daemon "$name" ip netns exec "$GW" env \
 	    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$REGISTRAR" -d \
-	    --listen '*' --port 0 --database "$T/$name.db" \
+	    --listen "${LISTEN:-*}" --port 0 --database "$T/$name.db" \
 	    --tls-cert "$k/registrar-tls-chain.pem" \
 	    --tls-key "$k/registrar-tls.key" \
 	    --ra-cert "$k/registrar-ra-chain.pem" --ra-key "$k/registrar-ra.key" \
@@ -412,3 +412,29 @@ grep -q 'registrar "a-other" .*failed: .*trying the next one' "$T/p.log" ||
     fail "a-other was not tried first"
 stop_daemon aother
 stop_daemon aother2
+
+# --- a registrar on one address is announced on that interface only ---
+# dm0 (a veth pair inside the gateway) is not a link avahi serves: a
+# registrar listening there must not appear on jl0; one listening on an
+# address of jl0 does, marked "on jl0 only"
+ip -n "$GW" link add dm0 type veth peer name dm1
+ip -n "$GW" addr add 2001:db8:9::1/64 dev dm0 nodad
+ip -n "$GW" link set dm0 up
+ip -n "$GW" link set dm1 up
+ip -n "$GW" addr add 2001:db8:1::1/64 dev jl0 nodad
+LISTEN=2001:db8:9::1 registrar ondm "$P" --announce-name on-dm0
+LISTEN=2001:db8:1::1 registrar onjl "$P" --announce-name on-jl0
+wait_for "$T/onjl.log" 'announced "on-jl0" _brski-registrar._tcp port [0-9]* on jl0 only' \
+    10 "on-jl0: not announced on jl0 only"
+wait_for "$T/ondm.log" 'announced "on-dm0" _brski-registrar._tcp port [0-9]* on dm0 only' \
+    10 "on-dm0: not announced on dm0 only"
+ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+    timeout 10 avahi-browse -tp _brski-registrar._tcp >"$T/if.browse" \
+    2>&1 || true
+grep -q '^+;jl0;IPv6;on-jl0;' "$T/if.browse" ||
+    { cat "$T/if.browse"; fail "on-jl0 is not seen on jl0"; }
+grep -q ';on-dm0;' "$T/if.browse" &&
+    { cat "$T/if.browse"; fail "on-dm0 (listening on dm0) is seen on jl0"; }
+ok "listen 2001:db8:1::1 is announced on jl0 only, listen 2001:db8:9::1 (dm0) not on jl0"
+stop_daemon ondm
+stop_daemon onjl
