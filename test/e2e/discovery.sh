@@ -19,7 +19,12 @@
 # _brski-proxy._udp; a registrar without any D-Bus only warns; with
 # only registrars of another domain every one is tried and refused
 # (exit 4, no state); a bad announce-name
-# is refused at start.  Needs root, network namespaces, dbus-daemon and
+# is refused at start.  Constrained (discover-transport coaps): with only
+# a _tcp registrar, exit 7; a pledge enrolls through the announced join
+# proxy (tried before the registrar's own _udp port), and falls over from
+# a join proxy that relays to nothing to the registrar's CoAPS port; any
+# tries https first; a bad transport is exit 2.  A registrar listening on
+# one address is announced only on the interface holding it.  Needs root, network namespaces, dbus-daemon and
 # avahi-daemon, avahi-browse, and a build with Avahi; otherwise SKIP (exit 77).
 . "$(dirname "$0")/../lib.sh"
 need "$OPENSSL"
@@ -358,7 +363,40 @@ grep -q 'DNS-SD: join proxy "jp-c"' "$T/p.log" || fail "any: jp-c not browsed"
     fail "any: not enrolled over HTTPS ($(ls "$T/s6/current"))"
 ok "any: 0005 $(echo "$first" | sed 's/.*info: //') first (of $(grep -c \
     'DNS-SD: .* at fe80' "$T/p.log") candidates) and enrolled"
+# a join proxy that relays to nothing comes first: the pledge falls
+# over to the registrar's own CoAPS port (jp-c is gone)
 stop_daemon jpc
+start_daemon jpdead ip netns exec "$GW" env \
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$JOINPROXY" -d \
+    --registrar ::1 --registrar-port 5699 --listen '*' --port 0 \
+    --discovery-port 0 --announce-name jp-a-dead
+wait_for "$T/jpdead.log" 'announced "jp-a-dead" _brski-proxy._udp' 10 \
+    "jp-a-dead did not announce"
+i=0
+while browse_dev _brski-proxy._udp | grep -q ';jp-c;'; do
+	[ $i -lt 20 ] || fail "jp-c is still announced after it stopped"
+	sleep 0.5
+	i=$((i + 1))
+done
+"$CERTS" idevid "$P" 0006 >/dev/null
+"$MASA" --database "$DB" ctl add 0006 >/dev/null || fail "ctl add 0006"
+"$MASA" --database "$DB" ctl assign 0006 "$P/domain-ca.pem" >/dev/null ||
+    fail "ctl assign 0006"
+t0=$(now_ms)
+pledge 0006 s7 --discover-transport coaps --masa-ca "$P/masa-signer.pem" \
+    >"$T/p.out" 2>"$T/p.log" || { cat "$T/p.log"; fail "coaps fall-over"; }
+t=$(($(now_ms) - t0))
+grep -m1 'info: trying ' "$T/p.log" | grep -q 'join proxy "jp-a-dead"' ||
+    { cat "$T/p.log"; fail "jp-a-dead was not tried first"; }
+grep -q 'join proxy "jp-a-dead" (fe80::.*) failed: .*trying the next one' \
+    "$T/p.log" || { cat "$T/p.log"; fail "no fall-over from jp-a-dead"; }
+grep -q 'trying CoAPS registrar "c-reg": coaps://\[fe80::[0-9a-f:]*%jl0\]:5684$' \
+    "$T/p.log" || { cat "$T/p.log"; fail "c-reg's CoAPS port not tried"; }
+"$OPENSSL" verify -CAfile "$P/domain-ca.pem" "$T/s7/current/ldevid.pem" \
+    >/dev/null || fail "0006: the LDevID does not verify"
+ok "coaps: jp-a-dead failed ($(grep -o 'jp-a-dead" (.*) failed: [^;]*' \
+    "$T/p.log" | sed 's/.*failed: //' | cut -c1-60)), fell over to c-reg's CoAPS port; enrolled in $t ms"
+stop_daemon jpdead
 stop_daemon creg
 
 # --- without any D-Bus a registrar serves unannounced, with a warning ---
