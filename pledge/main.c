@@ -39,7 +39,7 @@ static const struct conf_opt opts[] = {
 	    "over CoAPS through it" },
 	{ "discover", CFG_BOOL, "yes", 0, 0,
 	    "without registrar and join-proxy-discovery: find registrars with "
-	    "DNS-SD (_brski-registrar._tcp) and try each in turn" },
+	    "DNS-SD (see discover-transport) and try each in turn" },
 	{ "discover-timeout", CFG_INT, "5", 1, 60,
 	    "longest DNS-SD browse, seconds" },
 	{ "discover-transport", CFG_STR, "https", 0, 0,
