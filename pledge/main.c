@@ -109,17 +109,17 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "tls-version %s: use "
 		    "any, 1.2 or 1.3", conf_str(c, "tls-version"));
 	p->rekey = conf_bool(c, "rekey");
-	if (url == NULL && need_idevid && conf_str(c, "join-proxy-discovery")) {
-		if (!pledge_coaps_discover(p, conf_str(c, "join-proxy-discovery"),
-		    o))
-			return 0;
-	} else if (url == NULL && conf_bool(c, "discover") &&
-	    !pledge_discover_transport(conf_str(c, "discover-transport"),
+	/* checked even when unused now: a typo shows before it matters */
+	if (!pledge_discover_transport(conf_str(c, "discover-transport"),
 	    &transport))
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "discover-transport "
 		    "\"%s\": use https, coaps or any",
 		    conf_str(c, "discover-transport"));
-	else if (url == NULL && !conf_bool(c, "discover"))
+	if (url == NULL && need_idevid && conf_str(c, "join-proxy-discovery")) {
+		if (!pledge_coaps_discover(p, conf_str(c, "join-proxy-discovery"),
+		    o))
+			return 0;
+	} else if (url == NULL && !conf_bool(c, "discover"))
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "registrar is not set "
 		    "(--registrar https://host:port) and discover is off");
 	else if (url == NULL)
