@@ -341,8 +341,9 @@ pledge_discover(enum discover_transport t, int timeout_s,
 	if (b.n == 0) {
 		pledge_fail(o, BRSKI_EXIT_DISCOVERY, "DNS-SD: no registrar%s "
 		    "(%s) answered within %ds (is one announcing on this link? "
-		    "else set --registrar %s://host:port)", t == DISCOVER_HTTPS ?
-		    "" : " or join proxy", b.services, timeout_s, url);
+		    "else set --registrar %s://host:port)",
+		    t == DISCOVER_HTTPS ? "" : " or join proxy", b.services,
+		    timeout_s, url);
 		goto out;
 	}
 	qsort(b.v, b.n, sizeof(b.v[0]), cmp_discovered);

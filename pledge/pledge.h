@@ -89,7 +89,7 @@ enum discover_kind {
 };
 struct discovered {
 	char			name[DISCOVER_NAME_MAX];	/* instance */
-	char			host[HTTPC_HOST_MAX + 1];	/* fe80::1%eth0 */
+	char			host[HTTPC_HOST_MAX + 1]; /* fe80::1%eth0 */
 	uint16_t		port;
 	enum discover_kind	kind;
 };

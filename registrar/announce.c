@@ -64,7 +64,8 @@ struct announce {
 	struct announce_service	 svc[ANNOUNCE_MAX];
 	AvahiIfIndex		 ifindex[ANNOUNCE_MAX];	/* per service */
 	AvahiProtocol		 proto[ANNOUNCE_MAX];
-	char			 ifname[ANNOUNCE_MAX][IF_NAMESIZE]; /* "": all */
+	/* the interface's name when restricted, "" for all */
+	char			 ifname[ANNOUNCE_MAX][IF_NAMESIZE];
 	size_t			 n;
 	int			 renames;
 	int			 warned;	/* one warning per outage */
@@ -131,8 +132,8 @@ publish(struct announce *a)
 		for (i = 0; i < a->n; i++)
 			if ((r = avahi_entry_group_add_service(a->group,
 			    a->ifindex[i], a->proto[i], 0, a->name,
-			    a->svc[i].type, NULL, NULL, (uint16_t)a->svc[i].port,
-			    NULL)) < 0)
+			    a->svc[i].type, NULL, NULL,
+			    (uint16_t)a->svc[i].port, NULL)) < 0)
 				break;
 		if (r == AVAHI_ERR_COLLISION) {
 			avahi_entry_group_reset(a->group);
