@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Finding registrars with DNS-SD when no URL is configured (RFC 8995
- * 4.3: _brski-registrar._tcp over mDNS), through avahi-daemon.  Every
- * instance the browser reports is resolved to an address and port;
- * the candidates come back sorted (name, then address) so that a run is
- * repeatable.  What the network says here is only a hint: the voucher
- * decides whom the pledge trusts, so a rogue announcement costs a
- * failed try, nothing more (main.c goes on to the next candidate).
+ * Finding registrars with DNS-SD when no URL is configured, through
+ * avahi-daemon: _brski-registrar._tcp for HTTPS (RFC 8995 4.3), and for
+ * a constrained pledge _brski-proxy._udp (a join proxy on its link,
+ * RFC 8995 4.1 and the constrained join proxy draft) and
+ * _brski-registrar._udp (a registrar's CoAPS port, directly reachable).
+ * Every instance a browser reports is resolved to an address and port;
+ * the candidates come back sorted (service in the order browsed, then
+ * name, then address) so that a run is repeatable.  What the network
+ * says here is only a hint: the voucher decides whom the pledge trusts,
+ * so a rogue announcement costs a failed try, nothing more (main.c goes
+ * on to the next candidate).
  */
 #include "config.h"
 
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #ifdef HAVE_AVAHI
@@ -27,18 +32,67 @@
 #include "log.h"
 #include "pledge.h"
 
+/* The DNS-SD service type of each kind, indexed by enum discover_kind */
+static const struct {
+	const char	*type;
+	const char	*what;		/* for the log */
+} kinds[] = {
+	{ "_brski-registrar._tcp", "registrar" },
+	{ "_brski-proxy._udp", "join proxy" },
+	{ "_brski-registrar._udp", "CoAPS registrar" },
+};
+#define KINDS		(sizeof(kinds) / sizeof(kinds[0]))
+
+/*
+ * What each transport browses, in the order the candidates are tried
+ * (which is also the order of enum discover_kind, so sorting by kind
+ * keeps it).  coaps: a join proxy first, as a constrained pledge on a
+ * join link talks to its proxy; a registrar reachable directly comes
+ * second.  any: HTTPS first (PKIX vouchers, the full EST), CoAPS after.
+ */
+static const int order[][KINDS + 1] = {
+	[DISCOVER_HTTPS] = { DISCOVER_REGISTRAR_TCP, -1 },
+	[DISCOVER_COAPS] = { DISCOVER_PROXY_UDP, DISCOVER_REGISTRAR_UDP, -1 },
+	[DISCOVER_ANY] = { DISCOVER_REGISTRAR_TCP, DISCOVER_PROXY_UDP,
+	    DISCOVER_REGISTRAR_UDP, -1 },
+};
+
+int
+pledge_discover_transport(const char *s, enum discover_transport *t)
+{
+	if (strcmp(s, "https") == 0)
+		*t = DISCOVER_HTTPS;
+	else if (strcmp(s, "coaps") == 0)
+		*t = DISCOVER_COAPS;
+	else if (strcmp(s, "any") == 0)
+		*t = DISCOVER_ANY;
+	else
+		return 0;
+	return 1;
+}
+
+const char *
+pledge_discover_what(enum discover_kind k)
+{
+	return (size_t)k < KINDS ? kinds[k].what : "?";
+}
+
 #ifdef HAVE_AVAHI
 
-#define SERVICE		"_brski-registrar._tcp"
 #define SLICE_MS	100	/* poll slice: the deadline is checked this often */
 
 struct browse {
 	AvahiSimplePoll		*poll;
-	struct discovered	 v[DISCOVER_MAX];
+	/* up to DISCOVER_MAX of each kind; the best DISCOVER_MAX are kept */
+	struct discovered	 v[KINDS * DISCOVER_MAX];
 	size_t			 n;
+	size_t			 per_kind[KINDS];
+	int			 browsed[KINDS];
+	AvahiServiceBrowser	*sb[KINDS];	/* freed with the client */
+	int			 all_for_now[KINDS]; /* its cache answered */
 	int			 pending;	/* resolvers running */
-	int			 all_for_now;	/* the cache has answered */
-	int			 dropped;	/* beyond DISCOVER_MAX */
+	int			 dropped[KINDS]; /* beyond DISCOVER_MAX */
+	char			 services[96];	/* for messages */
 	char			 failed[160];	/* the browser or client died */
 };
 
@@ -48,7 +102,8 @@ cmp_discovered(const void *x, const void *y)
 	const struct discovered	*a = x, *b = y;
 	int			 r;
 
-	if ((r = strcmp(a->name, b->name)) != 0 ||
+	if ((r = (int)a->kind - (int)b->kind) != 0 ||
+	    (r = strcmp(a->name, b->name)) != 0 ||
 	    (r = strcmp(a->host, b->host)) != 0)
 		return r;
 	return (int)a->port - (int)b->port;
@@ -76,29 +131,46 @@ format_host(const AvahiAddress *a, AvahiIfIndex ifindex, char *out,
 }
 
 static void
-add(struct browse *b, const char *name, const char *host, uint16_t port)
+add(struct browse *b, enum discover_kind k, const char *name,
+    const char *host, uint16_t port)
 {
 	struct discovered	*d;
 	char			 safe[2 * DISCOVER_NAME_MAX];
 	size_t			 i;
 
 	for (i = 0; i < b->n; i++)
-		if (strcmp(b->v[i].name, name) == 0 &&
+		if (b->v[i].kind == k && strcmp(b->v[i].name, name) == 0 &&
 		    strcmp(b->v[i].host, host) == 0 && b->v[i].port == port)
 			return;
 	log_safe(name, strlen(name), safe, sizeof(safe));
-	if (b->n == DISCOVER_MAX) {
-		if (!b->dropped++)
-			log_warn("DNS-SD: more than %d registrars; \"%s\" and "
-			    "later ones are ignored", DISCOVER_MAX, safe);
+	if (b->per_kind[k] == DISCOVER_MAX) {
+		if (!b->dropped[k]++)
+			log_warn("DNS-SD: more than %d %s; \"%s\" and later "
+			    "ones are ignored", DISCOVER_MAX, kinds[k].type,
+			    safe);
 		return;
 	}
+	b->per_kind[k]++;
 	d = &b->v[b->n++];
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	snprintf(d->host, sizeof(d->host), "%s", host);
 	d->port = port;
-	log_info("DNS-SD: registrar \"%s\" at %s port %u", safe, host,
+	d->kind = k;
+	log_info("DNS-SD: %s \"%s\" at %s port %u", kinds[k].what, safe, host,
 	    (unsigned)port);
+}
+
+/* The kind browsed under this service type; -1 for anything else */
+static int
+kind_of(const struct browse *b, const char *type)
+{
+	size_t	k;
+
+	for (k = 0; k < KINDS; k++)
+		if (b->browsed[k] && type != NULL &&
+		    strcasecmp(type, kinds[k].type) == 0)
+			return (int)k;
+	return -1;
 }
 
 static void
@@ -111,10 +183,14 @@ on_resolve(AvahiServiceResolver *r, AvahiIfIndex ifindex,
 	struct browse	*b = arg;
 	char		 hoststr[HTTPC_HOST_MAX + 1];
 	char		 safe[2 * DISCOVER_NAME_MAX];
+	int		 k = kind_of(b, type);
 
 	b->pending--;
 	log_safe(name, strlen(name), safe, sizeof(safe));
-	if (ev != AVAHI_RESOLVER_FOUND)
+	if (ev == AVAHI_RESOLVER_FOUND && k < 0)
+		log_warn("DNS-SD: \"%s\": a service type not asked for, "
+		    "ignored", safe);
+	else if (ev != AVAHI_RESOLVER_FOUND)
 		log_warn("DNS-SD: cannot resolve \"%s\": %s", safe,
 		    avahi_strerror(avahi_client_errno(
 		    avahi_service_resolver_get_client(r))));
@@ -123,7 +199,7 @@ on_resolve(AvahiServiceResolver *r, AvahiIfIndex ifindex,
 		log_warn("DNS-SD: \"%s\": unusable address or port, ignored",
 		    safe);
 	else
-		add(b, name, hoststr, port);
+		add(b, (enum discover_kind)k, name, hoststr, port);
 	avahi_service_resolver_free(r);
 }
 
@@ -135,6 +211,7 @@ on_browse(AvahiServiceBrowser *sb, AvahiIfIndex ifindex,
 {
 	struct browse	*b = arg;
 	AvahiClient	*c = avahi_service_browser_get_client(sb);
+	size_t		 k;
 
 	switch (ev) {
 	case AVAHI_BROWSER_NEW:
@@ -147,11 +224,15 @@ on_browse(AvahiServiceBrowser *sb, AvahiIfIndex ifindex,
 			b->pending++;
 		break;
 	case AVAHI_BROWSER_ALL_FOR_NOW:
-		b->all_for_now = 1;
+		/* (no type with this event: the browser tells which) */
+		for (k = 0; k < KINDS; k++)
+			if (b->sb[k] == sb)
+				b->all_for_now[k] = 1;
 		break;
 	case AVAHI_BROWSER_FAILURE:
 		snprintf(b->failed, sizeof(b->failed), "browsing %s: %s",
-		    SERVICE, avahi_strerror(avahi_client_errno(c)));
+		    type != NULL ? type : b->services,
+		    avahi_strerror(avahi_client_errno(c)));
 		avahi_simple_poll_quit(b->poll);
 		break;
 	default:
@@ -180,8 +261,19 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int
+all_answered(const struct browse *b)
+{
+	size_t	k;
+
+	for (k = 0; k < KINDS; k++)
+		if (b->sb[k] != NULL && !b->all_for_now[k])
+			return 0;
+	return 1;
+}
+
 /*
- * Browse until timeout_s has passed, or sooner once the browser has
+ * Browse until timeout_s has passed, or sooner once every browser has
  * reported all it knows, every resolver has answered and something was
  * found.
  */
@@ -191,7 +283,7 @@ collect(struct browse *b, int timeout_s)
 	long long	deadline = now_ms() + (long long)timeout_s * 1000, left;
 
 	while (b->failed[0] == '\0' && (left = deadline - now_ms()) > 0) {
-		if (b->all_for_now && b->pending == 0 && b->n > 0)
+		if (all_answered(b) && b->pending == 0 && b->n > 0)
 			break;
 		if (avahi_simple_poll_iterate(b->poll, left < SLICE_MS ?
 		    (int)left : SLICE_MS) != 0)
@@ -200,31 +292,46 @@ collect(struct browse *b, int timeout_s)
 }
 
 int
-pledge_discover(int timeout_s, struct discovered **out, size_t *count,
-    struct outcome *o)
+pledge_discover(enum discover_transport t, int timeout_s,
+    struct discovered **out, size_t *count, struct outcome *o)
 {
 	struct browse		 b;
 	AvahiClient		*c = NULL;
+	const char		*url = t == DISCOVER_HTTPS ? "https" : "coaps";
+	char			 safe[2 * DISCOVER_NAME_MAX];
+	size_t			 i, k, n;
 	int			 err = 0, ok = 0;
 
 	*out = NULL;
 	*count = 0;
 	memset(&b, 0, sizeof(b));
+	for (i = 0; order[t][i] >= 0; i++) {
+		b.browsed[order[t][i]] = 1;
+		snprintf(b.services + strlen(b.services), sizeof(b.services) -
+		    strlen(b.services), "%s%s", i ? ", " : "",
+		    kinds[order[t][i]].type);
+	}
 	if ((b.poll = avahi_simple_poll_new()) == NULL)
 		return pledge_fail(o, BRSKI_EXIT_INTERNAL, "out of memory");
 	if ((c = avahi_client_new(avahi_simple_poll_get(b.poll), 0, on_client,
 	    &b, &err)) == NULL) {
 		pledge_fail(o, BRSKI_EXIT_DISCOVERY, "no registrar URL and no "
 		    "DNS-SD: avahi-daemon: %s (start avahi-daemon, or set "
-		    "--registrar https://host:port)", avahi_strerror(err));
+		    "--registrar %s://host:port)", avahi_strerror(err), url);
 		goto out;
 	}
-	log_info("DNS-SD: looking for %s for up to %ds", SERVICE, timeout_s);
-	if (avahi_service_browser_new(c, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
-	    SERVICE, NULL, 0, on_browse, &b) == NULL) {
-		pledge_fail(o, BRSKI_EXIT_DISCOVERY, "DNS-SD: cannot browse "
-		    "%s: %s", SERVICE, avahi_strerror(avahi_client_errno(c)));
-		goto out;
+	log_info("DNS-SD: looking for %s for up to %ds", b.services,
+	    timeout_s);
+	for (i = 0; order[t][i] >= 0; i++) {
+		k = (size_t)order[t][i];
+		if ((b.sb[k] = avahi_service_browser_new(c, AVAHI_IF_UNSPEC,
+		    AVAHI_PROTO_UNSPEC, kinds[k].type, NULL, 0, on_browse,
+		    &b)) == NULL) {
+			pledge_fail(o, BRSKI_EXIT_DISCOVERY, "DNS-SD: cannot "
+			    "browse %s: %s", kinds[k].type,
+			    avahi_strerror(avahi_client_errno(c)));
+			goto out;
+		}
 	}
 	collect(&b, timeout_s);
 	if (b.failed[0] != '\0') {
@@ -232,22 +339,32 @@ pledge_discover(int timeout_s, struct discovered **out, size_t *count,
 		goto out;
 	}
 	if (b.n == 0) {
-		pledge_fail(o, BRSKI_EXIT_DISCOVERY, "DNS-SD: no registrar "
+		pledge_fail(o, BRSKI_EXIT_DISCOVERY, "DNS-SD: no registrar%s "
 		    "(%s) answered within %ds (is one announcing on this link? "
-		    "else set --registrar https://host:port)", SERVICE,
-		    timeout_s);
+		    "else set --registrar %s://host:port)",
+		    t == DISCOVER_HTTPS ? "" : " or join proxy", b.services,
+		    timeout_s, url);
 		goto out;
 	}
-	if ((*out = calloc(b.n, sizeof(**out))) == NULL) {
+	qsort(b.v, b.n, sizeof(b.v[0]), cmp_discovered);
+	n = b.n;
+	if (n > DISCOVER_MAX) {
+		log_safe(b.v[DISCOVER_MAX].name, strlen(b.v[DISCOVER_MAX].name),
+		    safe, sizeof(safe));
+		log_warn("DNS-SD: %zu candidates; the last %zu in order (from "
+		    "%s \"%s\" on) are ignored", b.n, b.n - DISCOVER_MAX,
+		    kinds[b.v[DISCOVER_MAX].kind].what, safe);
+		n = DISCOVER_MAX;
+	}
+	if ((*out = calloc(n, sizeof(**out))) == NULL) {
 		pledge_fail(o, BRSKI_EXIT_INTERNAL, "out of memory");
 		goto out;
 	}
-	memcpy(*out, b.v, b.n * sizeof(**out));
-	qsort(*out, b.n, sizeof(**out), cmp_discovered);
-	*count = b.n;
+	memcpy(*out, b.v, n * sizeof(**out));
+	*count = n;
 	ok = 1;
 out:
-	/* frees the browser and any resolver still running */
+	/* frees the browsers and any resolver still running */
 	if (c != NULL)
 		avahi_client_free(c);
 	avahi_simple_poll_free(b.poll);
@@ -263,8 +380,8 @@ out:
 #else /* !HAVE_AVAHI */
 
 int
-pledge_discover(int timeout_s, struct discovered **out, size_t *count,
-    struct outcome *o)
+pledge_discover(enum discover_transport t, int timeout_s,
+    struct discovered **out, size_t *count, struct outcome *o)
 {
 	*out = NULL;
 	*count = 0;

@@ -39,9 +39,13 @@ static const struct conf_opt opts[] = {
 	    "over CoAPS through it" },
 	{ "discover", CFG_BOOL, "yes", 0, 0,
 	    "without registrar and join-proxy-discovery: find registrars with "
-	    "DNS-SD (_brski-registrar._tcp) and try each in turn" },
+	    "DNS-SD (see discover-transport) and try each in turn" },
 	{ "discover-timeout", CFG_INT, "5", 1, 60,
 	    "longest DNS-SD browse, seconds" },
+	{ "discover-transport", CFG_STR, "https", 0, 0,
+	    "what DNS-SD looks for: https (_brski-registrar._tcp), coaps "
+	    "(_brski-proxy._udp, then _brski-registrar._udp) or any (https "
+	    "first, then coaps)" },
 	{ "idevid-cert", CFG_PATH, NULL, 0, 0,
 	    "IDevID certificate with its chain (PEM)" },
 	{ "idevid-key", CFG_PATH, NULL, 0, 0,
@@ -91,6 +95,7 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
     int *dnssd, struct outcome *o)
 {
 	struct brski_err	 e = { 0 };
+	enum discover_transport	 transport;
 	const char		*url = conf_str(c, "registrar");
 
 	p->state_dir = conf_str(c, "state-dir");
@@ -104,6 +109,12 @@ configure(struct pledge *p, const struct conf *c, int need_idevid,
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "tls-version %s: use "
 		    "any, 1.2 or 1.3", conf_str(c, "tls-version"));
 	p->rekey = conf_bool(c, "rekey");
+	/* checked even when unused now: a typo shows before it matters */
+	if (!pledge_discover_transport(conf_str(c, "discover-transport"),
+	    &transport))
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "discover-transport "
+		    "\"%s\": use https, coaps or any",
+		    conf_str(c, "discover-transport"));
 	if (url == NULL && need_idevid && conf_str(c, "join-proxy-discovery")) {
 		if (!pledge_coaps_discover(p, conf_str(c, "join-proxy-discovery"),
 		    o))
@@ -378,35 +389,59 @@ next_may_help(const struct outcome *o)
 	    o->code == BRSKI_EXIT_ENROLL;
 }
 
+/*
+ * The URL of a DNS-SD candidate: https:// for _brski-registrar._tcp,
+ * coaps:// (cBRSKI over DTLS) for a join proxy or a registrar's CoAPS
+ * port.  The host is an address, with its zone when link-local;
+ * safe_name is the instance name as log_safe() wrote it.
+ */
+static void
+use_candidate(struct pledge *p, const struct discovered *d,
+    const char *safe_name)
+{
+	memset(&p->url, 0, sizeof(p->url));
+	p->url.https = 1;
+	p->url.host_is_ip = 1;
+	snprintf(p->url.host, sizeof(p->url.host), "%s", d->host);
+	p->url.port = d->port;
+	snprintf(p->url.target, sizeof(p->url.target), "/");
+	p->coaps = d->kind != DISCOVER_REGISTRAR_TCP;
+	log_info("trying %s \"%s\": %s://%s%s%s:%u", pledge_discover_what(
+	    d->kind), safe_name, p->coaps ? "coaps" : "https",
+	    strchr(d->host, ':') ? "[" : "", d->host,
+	    strchr(d->host, ':') ? "]" : "", (unsigned)d->port);
+}
+
 /* Find registrars with DNS-SD, try each until one run succeeds. */
 static int
 run_discovered(struct pledge *p, const struct conf *c, int enrolling,
     struct outcome *o)
 {
 	struct discovered	*d = NULL;
+	enum discover_transport	 t = DISCOVER_HTTPS;
 	char			 last[sizeof(o->why)];
 	char			 name[2 * DISCOVER_NAME_MAX];
 	size_t			 n, i;
 	int			 ok = 0;
 
-	if (!pledge_discover((int)conf_int(c, "discover-timeout"), &d, &n, o))
+	/* configure() has checked the name */
+	(void)pledge_discover_transport(conf_str(c, "discover-transport"), &t);
+	if (!pledge_discover(t, (int)conf_int(c, "discover-timeout"), &d, &n,
+	    o))
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (i > 0) {
 			/* the name is whatever the link announced */
 			log_safe(d[i - 1].name, strlen(d[i - 1].name), name,
 			    sizeof(name));
-			log_warn("registrar \"%s\" (%s port %u) failed: %s; "
-			    "trying the next one", name, d[i - 1].host,
+			log_warn("%s \"%s\" (%s port %u) failed: %s; "
+			    "trying the next one", pledge_discover_what(
+			    d[i - 1].kind), name, d[i - 1].host,
 			    (unsigned)d[i - 1].port, o->why);
 			reset_run(p, !enrolling);
 		}
-		memset(&p->url, 0, sizeof(p->url));
-		p->url.https = 1;
-		p->url.host_is_ip = 1;
-		snprintf(p->url.host, sizeof(p->url.host), "%s", d[i].host);
-		p->url.port = d[i].port;
-		snprintf(p->url.target, sizeof(p->url.target), "/");
+		log_safe(d[i].name, strlen(d[i].name), name, sizeof(name));
+		use_candidate(p, &d[i], name);
 		*o = (struct outcome){ BRSKI_EXIT_OK, "" };
 		if ((ok = enrolling ? enroll(p, o) : reenroll(p, o)) ||
 		    !next_may_help(o))
@@ -414,9 +449,9 @@ run_discovered(struct pledge *p, const struct conf *c, int enrolling,
 	}
 	if (!ok && n > 1 && i == n) {
 		snprintf(last, sizeof(last), "%s", o->why);
-		snprintf(o->why, sizeof(o->why), "all %zu registrars found with "
-		    "DNS-SD failed; the last: %.*s", n, (int)sizeof(last) - 64,
-		    last);
+		snprintf(o->why, sizeof(o->why), "all %zu %s found with "
+		    "DNS-SD failed; the last: %.*s", n, t == DISCOVER_HTTPS ?
+		    "registrars" : "candidates", (int)sizeof(last) - 64, last);
 	}
 	free(d);
 	return ok;

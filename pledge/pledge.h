@@ -71,15 +71,32 @@ enum brski_rc	pledge_send(struct pledge *, const char *, const char *,
 	    const char *, const char *, const uint8_t *, size_t, size_t,
 	    struct httpc_response **, struct brski_err *);
 
-/* discover.c: DNS-SD candidates, sorted by name then address */
-#define DISCOVER_MAX		16
+/*
+ * discover.c: DNS-SD candidates, in the order of the services browsed
+ * (below), then by name, then by address
+ */
+#define DISCOVER_MAX		16	/* candidates in all */
 #define DISCOVER_NAME_MAX	64	/* a DNS label and its NUL */
-struct discovered {
-	char		name[DISCOVER_NAME_MAX];	/* instance name */
-	char		host[HTTPC_HOST_MAX + 1];	/* fe80::1%eth0 */
-	uint16_t	port;
+enum discover_transport {
+	DISCOVER_HTTPS,		/* _brski-registrar._tcp */
+	DISCOVER_COAPS,		/* _brski-proxy._udp, _brski-registrar._udp */
+	DISCOVER_ANY		/* the https ones, then the coaps ones */
 };
-int	pledge_discover(int, struct discovered **, size_t *, struct outcome *);
+enum discover_kind {
+	DISCOVER_REGISTRAR_TCP,	/* https://host:port */
+	DISCOVER_PROXY_UDP,	/* coaps://, a join proxy on the link */
+	DISCOVER_REGISTRAR_UDP	/* coaps://, the registrar itself */
+};
+struct discovered {
+	char			name[DISCOVER_NAME_MAX];	/* instance */
+	char			host[HTTPC_HOST_MAX + 1]; /* fe80::1%eth0 */
+	uint16_t		port;
+	enum discover_kind	kind;
+};
+int	pledge_discover_transport(const char *, enum discover_transport *);
+const char *pledge_discover_what(enum discover_kind);
+int	pledge_discover(enum discover_transport, int, struct discovered **,
+	    size_t *, struct outcome *);
 
 /* coaps.c */
 int	pledge_coaps_url(const char *, struct httpc_url *, struct brski_err *);

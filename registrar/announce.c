@@ -10,11 +10,20 @@
  * that is not there yet; when the daemon goes away (restart) the
  * client is remade and the services registered again.  Without even a
  * system bus avahi_client_new() fails: it is retried every RETRY_S.
+ *
+ * A service listening on one address is announced only on the
+ * interface that holds it (found with getifaddrs() at start), so that
+ * a pledge on another link is not sent to an address it cannot reach.
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +62,10 @@ struct announce {
 	AvahiTimeout		*retry;
 	char			*name;		/* avahi_malloc'd */
 	struct announce_service	 svc[ANNOUNCE_MAX];
+	AvahiIfIndex		 ifindex[ANNOUNCE_MAX];	/* per service */
+	AvahiProtocol		 proto[ANNOUNCE_MAX];
+	/* the interface's name when restricted, "" for all */
+	char			 ifname[ANNOUNCE_MAX][IF_NAMESIZE];
 	size_t			 n;
 	int			 renames;
 	int			 warned;	/* one warning per outage */
@@ -118,9 +131,9 @@ publish(struct announce *a)
 	while (avahi_entry_group_is_empty(a->group)) {
 		for (i = 0; i < a->n; i++)
 			if ((r = avahi_entry_group_add_service(a->group,
-			    AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0, a->name,
-			    a->svc[i].type, NULL, NULL, (uint16_t)a->svc[i].port,
-			    NULL)) < 0)
+			    a->ifindex[i], a->proto[i], 0, a->name,
+			    a->svc[i].type, NULL, NULL,
+			    (uint16_t)a->svc[i].port, NULL)) < 0)
 				break;
 		if (r == AVAHI_ERR_COLLISION) {
 			avahi_entry_group_reset(a->group);
@@ -147,8 +160,10 @@ on_group(AvahiEntryGroup *g, AvahiEntryGroupState state, void *arg)
 	switch (state) {
 	case AVAHI_ENTRY_GROUP_ESTABLISHED:
 		for (i = 0; i < a->n; i++)
-			log_info("DNS-SD: announced \"%s\" %s port %u", a->name,
-			    a->svc[i].type, a->svc[i].port);
+			log_info("DNS-SD: announced \"%s\" %s port %u%s%s%s",
+			    a->name, a->svc[i].type, a->svc[i].port,
+			    a->ifname[i][0] ? " on " : "", a->ifname[i],
+			    a->ifname[i][0] ? " only" : "");
 		break;
 	case AVAHI_ENTRY_GROUP_COLLISION:	/* another host has the name */
 		avahi_entry_group_reset(g);
@@ -227,6 +242,91 @@ on_retry(AvahiTimeout *t, void *arg)
 	connect_client(a);
 }
 
+/* Does sa (of family af) hold the address want? */
+static int
+same_addr(int af, const struct sockaddr *sa, const void *want)
+{
+	if (af == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, want, sizeof(struct in_addr)) == 0;
+	return memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->
+	    sin6_addr, want, sizeof(struct in6_addr)) == 0;
+}
+
+/*
+ * The interface holding the literal address "listen" (a zone, as in
+ * fe80::1%eth0, names it) and the address family.  0 when "listen" is
+ * not an address or no interface holds it; the first match wins (a
+ * link-local address on two links needs the zone).
+ */
+static int
+listen_interface(const char *listen, unsigned *ifindex, int *af)
+{
+	struct ifaddrs	*all = NULL, *i;
+	unsigned char	 want[sizeof(struct in6_addr)];
+	char		 addr[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
+	char		 name[IF_NAMESIZE], *zone;
+
+	*ifindex = 0;
+	if (snprintf(addr, sizeof(addr), "%s", listen) >= (int)sizeof(addr))
+		return 0;
+	if ((zone = strchr(addr, '%')) != NULL)
+		*zone++ = '\0';
+	if (inet_pton(AF_INET, addr, want) == 1 && zone == NULL)
+		*af = AF_INET;
+	else if (inet_pton(AF_INET6, addr, want) == 1)
+		*af = AF_INET6;
+	else
+		return 0;
+	if (zone != NULL)
+		return (*ifindex = if_nametoindex(zone)) != 0;
+	if (getifaddrs(&all) != 0)
+		return 0;
+	for (i = all; i != NULL && *ifindex == 0; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != *af ||
+		    !same_addr(*af, i->ifa_addr, want))
+			continue;
+		/* an IPv4 label ("eth0:1") is not an interface; Linux
+		 * interface names have no ':' */
+		snprintf(name, sizeof(name), "%s", i->ifa_name);
+		name[strcspn(name, ":")] = '\0';
+		*ifindex = if_nametoindex(name);
+	}
+	freeifaddrs(all);
+	return *ifindex != 0;
+}
+
+/* Where each service is announced: every interface, or listen's. */
+static void
+choose_interfaces(struct announce *a)
+{
+	const char	*l;
+	unsigned	 ifindex;
+	size_t		 i;
+	int		 af;
+
+	for (i = 0; i < a->n; i++) {
+		a->ifindex[i] = AVAHI_IF_UNSPEC;
+		a->proto[i] = AVAHI_PROTO_UNSPEC;
+		a->ifname[i][0] = '\0';
+		l = a->svc[i].listen;
+		if (l == NULL || l[0] == '\0' || strcmp(l, "*") == 0 ||
+		    strcmp(l, "::") == 0 || strcmp(l, "0.0.0.0") == 0)
+			continue;
+		if (!listen_interface(l, &ifindex, &af) ||
+		    if_indextoname(ifindex, a->ifname[i]) == NULL) {
+			a->ifname[i][0] = '\0';
+			log_warn("DNS-SD: no interface holds the address %s; "
+			    "%s is announced on all of them", l,
+			    a->svc[i].type);
+			continue;
+		}
+		a->ifindex[i] = (AvahiIfIndex)ifindex;
+		a->proto[i] = af == AF_INET ? AVAHI_PROTO_INET :
+		    AVAHI_PROTO_INET6;
+	}
+}
+
 /* The instance name: announce-name, else the host name. */
 static char *
 instance_name(const char *name, struct brski_err *e)
@@ -275,6 +375,7 @@ announce_start(const char *name, const struct announce_service *svc,
 		return brski_fail(e, BRSKI_ENOMEM, "announce: out of memory");
 	memcpy(a->svc, svc, n * sizeof(*svc));
 	a->n = n;
+	choose_interfaces(a);
 	if ((a->name = instance_name(name, e)) == NULL) {
 		free(a);
 		return e->rc;

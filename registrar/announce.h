@@ -18,6 +18,12 @@
 struct announce_service {
 	const char	*type;		/* one of the ANNOUNCE_ types */
 	unsigned	 port;
+	/*
+	 * The address the service listens on.  A specific address is
+	 * announced only on the interface that holds it (and only over
+	 * its address family); NULL, "*", "::" and "0.0.0.0" on all.
+	 */
+	const char	*listen;
 };
 
 struct announce;

@@ -158,7 +158,9 @@ static enum brski_rc
 announce(const struct conf *c, const char *listen, struct announce **out,
     struct brski_err *e)
 {
-	struct announce_service	svc = { ANNOUNCE_PROXY_UDP, join_port };
+	struct announce_service	svc = {
+		ANNOUNCE_PROXY_UDP, join_port, listen
+	};
 
 	*out = NULL;
 	if (!conf_bool(c, "announce"))

@@ -252,11 +252,12 @@ teardown(struct registrar *r)
 
 static enum brski_rc
 announce(const struct conf *c, const char *listen, unsigned https_port,
-    unsigned coaps_port, struct announce **out, struct brski_err *e)
+    const char *coaps_listen, unsigned coaps_port, struct announce **out,
+    struct brski_err *e)
 {
 	struct announce_service	svc[2] = {
-		{ ANNOUNCE_REGISTRAR_TCP, https_port },
-		{ ANNOUNCE_REGISTRAR_UDP, coaps_port },
+		{ ANNOUNCE_REGISTRAR_TCP, https_port, listen },
+		{ ANNOUNCE_REGISTRAR_UDP, coaps_port, coaps_listen },
 	};
 
 	*out = NULL;
@@ -329,8 +330,8 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 	if (cs != NULL)
 		log_info("registrar listening on coaps://%s:%u", cc.listen,
 		    cc.port);
-	if (announce(c, hc.listen, httpd_port(h), cs != NULL ? cc.port : 0,
-	    &an, &e) != BRSKI_OK) {
+	if (announce(c, hc.listen, httpd_port(h), cc.listen,
+	    cs != NULL ? cc.port : 0, &an, &e) != BRSKI_OK) {
 		coap_service_stop(cs);
 		httpd_stop(h);
 		return fatal(&e);

@@ -19,7 +19,12 @@
 # _brski-proxy._udp; a registrar without any D-Bus only warns; with
 # only registrars of another domain every one is tried and refused
 # (exit 4, no state); a bad announce-name
-# is refused at start.  Needs root, network namespaces, dbus-daemon and
+# is refused at start.  Constrained (discover-transport coaps): with only
+# a _tcp registrar, exit 7; a pledge enrolls through the announced join
+# proxy (tried before the registrar's own _udp port), and falls over from
+# a join proxy that relays to nothing to the registrar's CoAPS port; any
+# tries https first; a bad transport is exit 2.  A registrar listening on
+# one address is announced only on the interface holding it.  Needs root, network namespaces, dbus-daemon and
 # avahi-daemon, avahi-browse, and a build with Avahi; otherwise SKIP (exit 77).
 . "$(dirname "$0")/../lib.sh"
 need "$OPENSSL"
@@ -165,7 +170,7 @@ registrar() {	# registrar NAME PKI [options]: announced on the gateway
 	name=$1 k=$2; shift 2
 	start_daemon "$name" ip netns exec "$GW" env \
 	    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$REGISTRAR" -d \
-	    --listen '*' --port 0 --database "$T/$name.db" \
+	    --listen "${LISTEN:-*}" --port 0 --database "$T/$name.db" \
 	    --tls-cert "$k/registrar-tls-chain.pem" \
 	    --tls-key "$k/registrar-tls.key" \
 	    --ra-cert "$k/registrar-ra-chain.pem" --ra-key "$k/registrar-ra.key" \
@@ -191,6 +196,12 @@ refused() {	# refused NAME EXIT REGEX pledge-args...: exit code and reason
 	ok "$name -> exit $got ($(grep 'failed:' "$T/p.log" | tail -1 | sed 's/.*failed: //' | cut -c1-120))"
 }
 now_ms() { date +%s%3N; }
+VG=""	# memcheck for a pledge run, where it can run
+if command -v valgrind >/dev/null 2>&1 &&
+    ! grep -q 'enable-sanitizers' "$top_builddir/config.status" 2>/dev/null; then
+	VG="valgrind -q --leak-check=full --show-leak-kinds=all
+	    --errors-for-leak-kinds=all --error-exitcode=99"
+fi
 
 # --- nothing announced yet ---
 t0=$(now_ms)
@@ -290,6 +301,115 @@ grep -q "^=;jl0;IPv6;jp-one;_brski-proxy._udp;local;.*;fe80::.*;$JPORT;" \
 stop_daemon jp
 ok "the join proxy's port $JPORT is seen by avahi-browse in $DEV"
 
+# --- a constrained pledge: discover-transport coaps ---
+# browse_dev TYPE: the instances the device's avahi-daemon knows now
+browse_dev() {
+	ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+	    timeout 5 avahi-browse -tp "$1" 2>/dev/null | grep '^+' || true
+}
+i=0	# the goodbyes of jp-one and "b-good #2" have arrived
+while [ -n "$(browse_dev _brski-proxy._udp)$(browse_dev _brski-registrar._udp)" ]; do
+	[ $i -lt 20 ] || fail "a _udp service is still announced after it stopped"
+	sleep 0.5
+	i=$((i + 1))
+done
+refused "coaps with only a _tcp registrar announced" 7 \
+    "no registrar or join proxy \(_brski-proxy._udp, _brski-registrar._udp\) answered within 2s .*coaps://host:port" \
+    0001 none --discover-transport coaps --discover-timeout 2
+grep -q 'DNS-SD: registrar "b-good"' "$T/p.log" &&
+    fail "coaps took the _tcp registrar"
+refused "discover-transport tcp is refused" 2 \
+    'discover-transport "tcp": use https, coaps or any' 0001 none \
+    --discover-transport tcp
+"$CERTS" idevid "$P" 0004 0005 >/dev/null
+"$MASA" --database "$DB" ctl add 0004 0005 >/dev/null || fail "ctl add 0004"
+for s in 0004 0005; do
+	"$MASA" --database "$DB" ctl assign $s "$P/domain-ca.pem" >/dev/null ||
+	    fail "ctl assign $s"
+done
+# a registrar with CoAPS (_tcp and _udp) and a join proxy relaying to it,
+# both announced on the gateway; COSE vouchers: the signer is the anchor
+registrar creg "$P" --announce-name c-reg --coaps-port 5684
+wait_for "$T/creg.log" 'announced "c-reg" _brski-registrar._udp port 5684' 10 \
+    "c-reg did not announce CoAPS"
+start_daemon jpc ip netns exec "$GW" env \
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$JOINPROXY" -d \
+    --registrar ::1 --registrar-port 5684 --listen '*' --port 0 \
+    --discovery-port 0 --announce-name jp-c
+JPORT=$PORT
+wait_for "$T/jpc.log" 'announced "jp-c" _brski-proxy._udp' 10 \
+    "jp-c did not announce"
+t0=$(now_ms)
+pledge 0004 s5 --discover-transport coaps --masa-ca "$P/masa-signer.pem" \
+    >"$T/p.out" 2>"$T/p.log" || { cat "$T/p.log"; fail "coaps enroll"; }
+t=$(($(now_ms) - t0))
+grep -q 'DNS-SD: join proxy "jp-c" at fe80::[0-9a-f:]*%jl0 port '"$JPORT" \
+    "$T/p.log" || { cat "$T/p.log"; fail "jp-c not found"; }
+grep -q 'DNS-SD: CoAPS registrar "c-reg" at fe80::[0-9a-f:]*%jl0 port 5684' \
+    "$T/p.log" || { cat "$T/p.log"; fail "c-reg's CoAPS port not found"; }
+first=$(grep -m1 'info: trying ' "$T/p.log")
+echo "$first" | grep -q 'trying join proxy "jp-c": coaps://\[fe80::[0-9a-f:]*%jl0\]:'"$JPORT"'$' ||
+    { cat "$T/p.log"; fail "the join proxy was not tried first: $first"; }
+grep -q 'trying the next one' "$T/p.log" && { cat "$T/p.log"; fail "jp-c failed"; }
+grep -Eq 'new pledge .* relayed' "$T/jpc.log" ||
+    { cat "$T/jpc.log"; fail "the join proxy relayed nothing"; }
+[ -s "$T/s5/current/voucher.cose" ] || fail "no COSE voucher stored"
+expect_ok "the LDevID verifies against the domain CA" \
+    "$OPENSSL" verify -CAfile "$P/domain-ca.pem" "$T/s5/current/ldevid.pem"
+ok "coaps: 0004 $(echo "$first" | sed 's/.*info: //'), relayed ($(grep -Eo \
+    'new pledge .* relayed' "$T/jpc.log" | head -1)), enrolled in $t ms"
+# any: the https candidates come first
+pledge 0005 s6 --discover-transport any --masa-ca "$P/masa-signer.pem" \
+    >"$T/p.out" 2>"$T/p.log" || { cat "$T/p.log"; fail "any enroll"; }
+first=$(grep -m1 'info: trying ' "$T/p.log")
+echo "$first" | grep -Eq 'trying registrar "(b-good|c-reg)": https://\[fe80::' ||
+    { cat "$T/p.log"; fail "any: https was not tried first: $first"; }
+grep -q 'DNS-SD: join proxy "jp-c"' "$T/p.log" || fail "any: jp-c not browsed"
+[ -s "$T/s6/current/voucher.cms" ] && [ ! -e "$T/s6/current/voucher.cose" ] ||
+    fail "any: not enrolled over HTTPS ($(ls "$T/s6/current"))"
+ok "any: 0005 $(echo "$first" | sed 's/.*info: //') first (of $(grep -c \
+    'DNS-SD: .* at fe80' "$T/p.log") candidates) and enrolled"
+# a join proxy that relays to nothing comes first: the pledge falls
+# over to the registrar's own CoAPS port (jp-c is gone)
+stop_daemon jpc
+start_daemon jpdead ip netns exec "$GW" env \
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-gw" "$JOINPROXY" -d \
+    --registrar ::1 --registrar-port 5699 --listen '*' --port 0 \
+    --discovery-port 0 --announce-name jp-a-dead
+wait_for "$T/jpdead.log" 'announced "jp-a-dead" _brski-proxy._udp' 10 \
+    "jp-a-dead did not announce"
+i=0
+while browse_dev _brski-proxy._udp | grep -q ';jp-c;'; do
+	[ $i -lt 20 ] || fail "jp-c is still announced after it stopped"
+	sleep 0.5
+	i=$((i + 1))
+done
+"$CERTS" idevid "$P" 0006 >/dev/null
+"$MASA" --database "$DB" ctl add 0006 >/dev/null || fail "ctl add 0006"
+"$MASA" --database "$DB" ctl assign 0006 "$P/domain-ca.pem" >/dev/null ||
+    fail "ctl assign 0006"
+# (three browsers, two DTLS runs and the reset between them under
+# memcheck: no error, nothing left allocated)
+t0=$(now_ms)
+WRAP=$VG
+pledge 0006 s7 --discover-transport coaps \
+    --masa-ca "$P/masa-signer.pem" >"$T/p.out" 2>"$T/p.log" ||
+    { cat "$T/p.log"; fail "coaps fall-over${WRAP:+ (valgrind)}"; }
+WRAP=""
+t=$(($(now_ms) - t0))
+grep -m1 'info: trying ' "$T/p.log" | grep -q 'join proxy "jp-a-dead"' ||
+    { cat "$T/p.log"; fail "jp-a-dead was not tried first"; }
+grep -q 'join proxy "jp-a-dead" (fe80::.*) failed: .*trying the next one' \
+    "$T/p.log" || { cat "$T/p.log"; fail "no fall-over from jp-a-dead"; }
+grep -q 'trying CoAPS registrar "c-reg": coaps://\[fe80::[0-9a-f:]*%jl0\]:5684$' \
+    "$T/p.log" || { cat "$T/p.log"; fail "c-reg's CoAPS port not tried"; }
+"$OPENSSL" verify -CAfile "$P/domain-ca.pem" "$T/s7/current/ldevid.pem" \
+    >/dev/null || fail "0006: the LDevID does not verify"
+ok "coaps: jp-a-dead failed ($(grep -o 'jp-a-dead" (.*) failed: [^;]*' \
+    "$T/p.log" | sed 's/.*failed: //' | cut -c1-60)), fell over to c-reg's CoAPS port; enrolled in $t ms${VG:+ (valgrind)}"
+stop_daemon jpdead
+stop_daemon creg
+
 # --- without any D-Bus a registrar serves unannounced, with a warning ---
 start_daemon nobus ip netns exec "$GW" env \
     DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/no-such-bus" "$REGISTRAR" -d \
@@ -328,16 +448,38 @@ while ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
 done
 # two full tries and the reset between them under memcheck: no error,
 # nothing left allocated at exit (libdbus included: dbus_shutdown())
-WRAP=""
-if command -v valgrind >/dev/null 2>&1 &&
-    ! grep -q 'enable-sanitizers' "$top_builddir/config.status" 2>/dev/null; then
-	WRAP="valgrind -q --leak-check=full --show-leak-kinds=all
-	    --errors-for-leak-kinds=all --error-exitcode=99"
-fi
-WRAP=$WRAP refused "only registrars of another domain${WRAP:+ (valgrind)}" 4 \
+WRAP=$VG
+refused "only registrars of another domain${WRAP:+ (valgrind)}" 4 \
     "all 2 registrars found with DNS-SD failed; the last: .*403" 0001 s4
+WRAP=""
 [ ! -e "$T/s4/current" ] || fail "a refused enrollment left state"
 grep -q 'registrar "a-other" .*failed: .*trying the next one' "$T/p.log" ||
     fail "a-other was not tried first"
 stop_daemon aother
 stop_daemon aother2
+
+# --- a registrar on one address is announced on that interface only ---
+# dm0 (a veth pair inside the gateway) is not a link avahi serves: a
+# registrar listening there must not appear on jl0; one listening on an
+# address of jl0 does, marked "on jl0 only"
+ip -n "$GW" link add dm0 type veth peer name dm1
+ip -n "$GW" addr add 2001:db8:9::1/64 dev dm0 nodad
+ip -n "$GW" link set dm0 up
+ip -n "$GW" link set dm1 up
+ip -n "$GW" addr add 2001:db8:1::1/64 dev jl0 nodad
+LISTEN=2001:db8:9::1 registrar ondm "$P" --announce-name on-dm0
+LISTEN=2001:db8:1::1 registrar onjl "$P" --announce-name on-jl0
+wait_for "$T/onjl.log" 'announced "on-jl0" _brski-registrar._tcp port [0-9]* on jl0 only' \
+    10 "on-jl0: not announced on jl0 only"
+wait_for "$T/ondm.log" 'announced "on-dm0" _brski-registrar._tcp port [0-9]* on dm0 only' \
+    10 "on-dm0: not announced on dm0 only"
+ip netns exec "$DEV" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/bus-dev" \
+    timeout 10 avahi-browse -tp _brski-registrar._tcp >"$T/if.browse" \
+    2>&1 || true
+grep -q '^+;jl0;IPv6;on-jl0;' "$T/if.browse" ||
+    { cat "$T/if.browse"; fail "on-jl0 is not seen on jl0"; }
+grep -q ';on-dm0;' "$T/if.browse" &&
+    { cat "$T/if.browse"; fail "on-dm0 (listening on dm0) is seen on jl0"; }
+ok "listen 2001:db8:1::1 is announced on jl0 only, listen 2001:db8:9::1 (dm0) not on jl0"
+stop_daemon ondm
+stop_daemon onjl
