@@ -9,6 +9,7 @@
 #define BRSKI_DAEMON_H
 
 #include <signal.h>
+#include <string.h>
 
 #include "conf.h"
 #include "err.h"
@@ -41,5 +42,9 @@ enum brski_rc	daemon_load_certs(const struct conf *, const char *,
 		    struct x509_list *, int, struct brski_err *);
 void		daemon_block_signals(sigset_t *);
 int		daemon_wait(sigset_t *);
+
+/* "[" and "]" around an IPv6 literal put in a URL (RFC 3986 3.2.2) */
+#define DAEMON_URL_LB(host)	(strchr((host), ':') != NULL ? "[" : "")
+#define DAEMON_URL_RB(host)	(strchr((host), ':') != NULL ? "]" : "")
 
 #endif /* BRSKI_DAEMON_H */

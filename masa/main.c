@@ -156,9 +156,10 @@ serve(struct masa *m, const struct conf *c, struct monitor *mon)
 	daemon_block_signals(&set);
 	if (httpd_start(&hc, &h, &e) != BRSKI_OK)
 		return fatal(&e);
-	log_info("MASA listening on https://%s:%u (%s ownership, database %s)",
-	    hc.listen, httpd_port(h), m->pol.first_claim ? "first-claim" :
-	    "assigned", conf_str(c, "database"));
+	log_info("MASA listening on https://%s%s%s:%u (%s ownership, database "
+	    "%s)", DAEMON_URL_LB(hc.listen), hc.listen,
+	    DAEMON_URL_RB(hc.listen), httpd_port(h), m->pol.first_claim ?
+	    "first-claim" : "assigned", conf_str(c, "database"));
 	/* a line tests and scripts can wait for */
 	printf("listening %u\n", httpd_port(h));
 	fflush(stdout);

@@ -78,7 +78,8 @@ static const struct conf_opt opts[] = {
 	    "refuse (re)enrollment CSRs without this TLS session's binding" },
 	{ "coaps-listen", CFG_STR, NULL, 0, 0,
 	    "address for CoAPS (EST-coaps, cBRSKI); default: listen" },
-	{ "coaps-port", CFG_INT, "0", 0, 65535, "CoAPS port, 5684 is the standard one (0: no CoAPS)" },
+	{ "coaps-port", CFG_INT, "0", 0, 65535,
+	    "CoAPS port, 5684 is the standard one (0: no CoAPS)" },
 	{ "announce", CFG_BOOL, ANNOUNCE_DEFAULT, 0, 0,
 	    "announce _brski-registrar._tcp (and ._udp for CoAPS) with DNS-SD "
 	    "through avahi-daemon" },
@@ -324,12 +325,14 @@ serve(struct registrar *r, const struct conf *c, struct monitor *mon)
 		httpd_stop(h);
 		return fatal(&e);
 	}
-	log_info("registrar listening on https://%s:%u (%s enrollment, database "
-	    "%s)", hc.listen, httpd_port(h), r->manual ? "manual" : "automatic",
-	    conf_str(c, "database"));
+	log_info("registrar listening on https://%s%s%s:%u (%s enrollment, "
+	    "database %s)", DAEMON_URL_LB(hc.listen), hc.listen,
+	    DAEMON_URL_RB(hc.listen), httpd_port(h), r->manual ? "manual" :
+	    "automatic", conf_str(c, "database"));
 	if (cs != NULL)
-		log_info("registrar listening on coaps://%s:%u", cc.listen,
-		    cc.port);
+		log_info("registrar listening on coaps://%s%s%s:%u",
+		    DAEMON_URL_LB(cc.listen), cc.listen,
+		    DAEMON_URL_RB(cc.listen), cc.port);
 	if (announce(c, hc.listen, httpd_port(h), cc.listen,
 	    cs != NULL ? cc.port : 0, &an, &e) != BRSKI_OK) {
 		coap_service_stop(cs);
