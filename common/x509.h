@@ -143,5 +143,9 @@ enum brski_rc	 x509_issue(const struct x509_template *, const uint8_t *,
 		    uint8_t **, size_t *, struct brski_err *);
 enum brski_rc	 x509_key_id(const uint8_t *, size_t, uint8_t [20],
 		    struct brski_err *);
+const uint8_t	*x509_sig_alg(const struct brski_key *, size_t *, int *);
+enum brski_rc	 x509_sign_tbs(const uint8_t *, size_t,
+		    const struct brski_key *, uint8_t **, size_t *,
+		    struct brski_err *);
 
 #endif /* BRSKI_X509_H */

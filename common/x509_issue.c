@@ -367,6 +367,61 @@ out:
 	return rc;
 }
 
+/* The signatureAlgorithm for a key's curve (SHA-256 for P-256), and
+ * wolfSSL's name for it. */
+const uint8_t *
+x509_sig_alg(const struct brski_key *key, size_t *len, int *stype)
+{
+	*len = sizeof(alg_ecdsa_sha256);
+	if (key->type == KEY_EC_P384) {
+		if (stype != NULL)
+			*stype = CTC_SHA384wECDSA;
+		return alg_ecdsa_sha384;
+	}
+	if (key->type == KEY_EC_P521) {
+		if (stype != NULL)
+			*stype = CTC_SHA512wECDSA;
+		return alg_ecdsa_sha512;
+	}
+	if (stype != NULL)
+		*stype = CTC_SHA256wECDSA;
+	return alg_ecdsa_sha256;
+}
+
+/*
+ * Sign a to-be-signed structure (TBSCertificate, TBSCertList: their
+ * signature field must be x509_sig_alg(key)): *der (caller frees) gets
+ * SEQUENCE { tbs, signatureAlgorithm, signatureValue }.  A token key
+ * signs in its token.
+ */
+enum brski_rc
+x509_sign_tbs(const uint8_t *tbs, size_t tbs_len, const struct brski_key *key,
+    uint8_t **der, size_t *der_len, struct brski_err *e)
+{
+	uint8_t	*out;
+	size_t	 alglen, max = tbs_len + 256;	/* algorithm and signature */
+	int	 stype, ret;
+	void	*rng;
+
+	*der = NULL;
+	(void)x509_sig_alg(key, &alglen, &stype);
+	if ((rng = rand_rng()) == NULL)
+		return brski_fail(e, BRSKI_EIO, "sign: no random generator");
+	if ((out = malloc(max)) == NULL)
+		return brski_fail(e, BRSKI_ENOMEM, "sign: out of memory");
+	memcpy(out, tbs, tbs_len);
+	ret = wc_SignCert((int)tbs_len, stype, out, (word32)max, NULL,
+	    (ecc_key *)&key->ecc, rng);
+	if (ret <= 0) {
+		free(out);
+		return brski_fail(e, BRSKI_EIO, "sign: %s (%d)",
+		    wc_GetErrorString(ret), ret);
+	}
+	*der = out;
+	*der_len = (size_t)ret;
+	return BRSKI_OK;
+}
+
 /*
  * Issue a certificate for the public key spki (SubjectPublicKeyInfo
  * DER), signed by issuer_key; issuer NULL means self-signed (then
@@ -381,49 +436,20 @@ x509_issue(const struct x509_template *t, const uint8_t *spki,
     struct brski_err *e)
 {
 	struct buf	 tbs = { 0 };
-	const uint8_t	*alg = alg_ecdsa_sha256;
-	uint8_t		*out = NULL;
-	size_t		 max;
-	int		 stype = CTC_SHA256wECDSA, ret;
-	void		*rng;
+	const uint8_t	*alg;
+	size_t		 alglen;
 	enum brski_rc	 rc;
 
 	*der = NULL;
 	if (t->not_after <= t->not_before)
 		return brski_fail(e, BRSKI_EINVAL, "certificate: notAfter is "
 		    "not after notBefore");
-	if (issuer_key->type == KEY_EC_P384) {
-		alg = alg_ecdsa_sha384;
-		stype = CTC_SHA384wECDSA;
-	} else if (issuer_key->type == KEY_EC_P521) {
-		alg = alg_ecdsa_sha512;
-		stype = CTC_SHA512wECDSA;
-	}
-	if ((rc = build_tbs(&tbs, t, spki, spki_len, issuer, alg,
-	    sizeof(alg_ecdsa_sha256), e)) != BRSKI_OK)
-		goto out;
-	if ((rng = rand_rng()) == NULL) {
-		rc = brski_fail(e, BRSKI_EIO, "certificate: no random generator");
-		goto out;
-	}
-	max = tbs.len + 256;	/* room for the algorithm and signature */
-	if ((out = malloc(max)) == NULL) {
-		rc = brski_fail(e, BRSKI_ENOMEM, "certificate: out of memory");
-		goto out;
-	}
-	memcpy(out, tbs.data, tbs.len);
-	ret = wc_SignCert((int)tbs.len, stype, out, (word32)max, NULL,
-	    (ecc_key *)&issuer_key->ecc, rng);
-	if (ret <= 0) {
-		rc = brski_fail(e, BRSKI_EIO, "certificate: sign: %s (%d)",
-		    wc_GetErrorString(ret), ret);
-		goto out;
-	}
-	*der = out;
-	*der_len = (size_t)ret;
-	out = NULL;
-out:
-	free(out);
+	alg = x509_sig_alg(issuer_key, &alglen, NULL);
+	if ((rc = build_tbs(&tbs, t, spki, spki_len, issuer, alg, alglen,
+	    e)) == BRSKI_OK &&
+	    (rc = x509_sign_tbs(tbs.data, tbs.len, issuer_key, der, der_len,
+	    e)) != BRSKI_OK)
+		brski_prefix(e, "certificate: ");
 	buf_free(&tbs);
 	return rc;
 }

@@ -2,8 +2,8 @@
 /*
  * CRL generation (crl.h).  wolfSSL 5.5.4 parses and checks CRLs but has
  * no API to make one (no wc_MakeCRL, no X509_CRL_sign), so, as for
- * certificates, the TBSCertList is written with der.h; the signature is
- * the key module's, over the TBSCertList's digest.
+ * certificates, the TBSCertList is written with der.h and signed by
+ * x509_sign_tbs().
  *
  * CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm,
  *     signatureValue BIT STRING }
@@ -18,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <wolfssl/options.h>
-#include <wolfssl/wolfcrypt/settings.h>
-#include <wolfssl/wolfcrypt/hash.h>
-
 #include "crl.h"
 #include "der.h"
 
@@ -30,15 +26,6 @@
 static const uint8_t oid_aki[] = { 0x06, 0x03, 0x55, 0x1d, 0x23 };
 static const uint8_t oid_crl_number[] = { 0x06, 0x03, 0x55, 0x1d, 0x14 };
 static const uint8_t oid_reason[] = { 0x06, 0x03, 0x55, 0x1d, 0x15 };
-/* AlgorithmIdentifiers without parameters (RFC 5758 3.2), by curve */
-static const uint8_t alg_ecdsa[3][12] = {
-	{ 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03,
-	    0x02 },		/* ecdsa-with-SHA256 */
-	{ 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03,
-	    0x03 },		/* ecdsa-with-SHA384 */
-	{ 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03,
-	    0x04 },		/* ecdsa-with-SHA512 */
-};
 
 static const struct {
 	const char	*name;
@@ -227,16 +214,16 @@ put_crl_extensions(struct buf *tbs, const struct crl_params *p,
 }
 
 static enum brski_rc
-build_tbs(struct buf *tbs, const struct crl_params *p, const uint8_t *alg,
-    struct brski_err *e)
+build_tbs(struct buf *tbs, const struct crl_params *p, struct brski_err *e)
 {
-	struct buf	body = { 0 }, list = { 0 };
-	size_t		i;
-	enum brski_rc	rc;
+	struct buf	 body = { 0 }, list = { 0 };
+	const uint8_t	*alg;
+	size_t		 i, alglen;
+	enum brski_rc	 rc;
 
+	alg = x509_sig_alg(p->key, &alglen, NULL);
 	if ((rc = der_put_small_int(&body, 1, e)) != BRSKI_OK ||	/* v2 */
-	    (rc = der_put_raw(&body, alg, sizeof(alg_ecdsa[0]), e)) !=
-	    BRSKI_OK ||
+	    (rc = der_put_raw(&body, alg, alglen, e)) != BRSKI_OK ||
 	    (rc = der_put_raw(&body, p->issuer->subject_raw,
 	    p->issuer->subject_raw_len, e)) != BRSKI_OK ||
 	    (rc = der_put_time(&body, p->this_update, e)) != BRSKI_OK ||
@@ -256,19 +243,16 @@ out:
 }
 
 /*
- * Build and sign the CRL that p describes.  *der (the caller's) gets
+ * Build and sign the CRL that p describes (CertificateList has the shape
+ * of a certificate: x509_sign_tbs() wraps it).  *der (the caller's) gets
  * the CertificateList DER.
  */
 enum brski_rc
 crl_build(const struct crl_params *p, uint8_t **der, size_t *len,
     struct brski_err *e)
 {
-	struct buf	 tbs = { 0 }, body = { 0 }, bits = { 0 }, out = { 0 };
-	const uint8_t	*alg;
-	uint8_t		 md[WC_MAX_DIGEST_SIZE], sig[KEY_SIG_MAX];
-	size_t		 siglen;
-	int		 mdlen, ht;
-	enum brski_rc	 rc;
+	struct buf	tbs = { 0 };
+	enum brski_rc	rc;
 
 	*der = NULL;
 	if ((unsigned)p->key->type > KEY_EC_P521)
@@ -276,38 +260,10 @@ crl_build(const struct crl_params *p, uint8_t **der, size_t *len,
 	if (p->next_update <= p->this_update || p->number <= 0)
 		return brski_fail(e, BRSKI_EINVAL, "CRL: nextUpdate must follow "
 		    "thisUpdate and the cRLNumber be positive");
-	alg = alg_ecdsa[p->key->type];
-	ht = key_hash_type(p->key->type);
-	if ((rc = build_tbs(&tbs, p, alg, e)) != BRSKI_OK)
-		goto out;
-	if ((mdlen = wc_HashGetDigestSize((enum wc_HashType)ht)) <= 0 ||
-	    wc_Hash((enum wc_HashType)ht, tbs.data, (word32)tbs.len, md,
-	    (word32)mdlen) != 0) {
-		rc = brski_fail(e, BRSKI_EIO, "CRL: hashing the TBSCertList "
-		    "failed");
-		goto out;
-	}
-	if ((rc = key_sign_digest(p->key, md, (size_t)mdlen, sig, &siglen,
-	    e)) != BRSKI_OK) {
-		brski_prefix(e, "CRL: signing with the domain CA key: ");
-		goto out;
-	}
-	/* BIT STRING: no unused bits, then the ECDSA-Sig-Value */
-	if ((rc = buf_append_byte(&bits, 0, e)) != BRSKI_OK ||
-	    (rc = buf_append(&bits, sig, siglen, BUF_NOLIMIT, e)) != BRSKI_OK ||
-	    (rc = der_put_raw(&body, tbs.data, tbs.len, e)) != BRSKI_OK ||
-	    (rc = der_put_raw(&body, alg, sizeof(alg_ecdsa[0]), e)) !=
-	    BRSKI_OK ||
-	    (rc = der_put(&body, DER_BIT_STRING, bits.data, bits.len, e)) !=
-	    BRSKI_OK ||
-	    (rc = der_put(&out, DER_SEQUENCE, body.data, body.len, e)) !=
+	if ((rc = build_tbs(&tbs, p, e)) == BRSKI_OK &&
+	    (rc = x509_sign_tbs(tbs.data, tbs.len, p->key, der, len, e)) !=
 	    BRSKI_OK)
-		goto out;
-	*der = buf_steal(&out, len);
-out:
+		brski_prefix(e, "CRL: with the domain CA key: ");
 	buf_free(&tbs);
-	buf_free(&body);
-	buf_free(&bits);
-	buf_free(&out);
 	return rc;
 }
