@@ -12,7 +12,15 @@
  * all have done so: the registrar then holds N connections at once
  * before any voucher-request is sent.
  *
- * usage: pledgeload [-b] [-n N] [-f FIRST] [-T SECONDS] [-N NAME] PKI-DIR URL
+ * With -w W there are W threads instead of N, each enrolling the next
+ * pledge not yet taken, one after the other: a pool of W pledge
+ * clients that stay warm (wolfSSL's per-thread FP_ECC tables for the
+ * CA, registrar and MASA keys survive from one pledge to the next), the
+ * load a fleet of devices puts on the registrar and MASA without the
+ * cost of starting a process per pledge (measured separately).
+ *
+ * usage: pledgeload [-b | -w W] [-n N] [-f FIRST] [-T SECONDS] [-N NAME]
+ *            PKI-DIR URL
  *   PKI-DIR holds idevid-NNNN-chain.pem / .key (brski-certs idevid) and
  *   masa-ca.pem; pledges FIRST .. FIRST+N-1 (default 1 .. 100).
  *
@@ -42,6 +50,9 @@ struct run {
 	struct httpc_url	 url;
 	struct x509_list	 masa_cas;	/* shared, read-only */
 	int			 barrier_on;
+	struct one		*pledges;	/* -w: taken in order */
+	int			 npledges;
+	atomic_int		 next;
 	pthread_barrier_t	 barrier;
 	int			 timeout_ms;
 	double			 t_release;	/* when the barrier opened */
@@ -55,7 +66,7 @@ struct one {
 	struct run	*run;
 	int		 serial;
 	double		 connect_ms;	/* start -> provisional TLS up */
-	double		 enroll_ms;	/* barrier (or connect) -> done */
+	double		 enroll_ms;	/* barrier (or start) -> done */
 	int		 ok;
 };
 
@@ -117,10 +128,9 @@ load(struct one *o, struct pledge *p, struct outcome *out)
 }
 
 /* pledge/main.c enroll(), without the state directory. */
-static void *
-pledge_thread(void *arg)
+static void
+pledge_one(struct one *o)
 {
-	struct one		*o = arg;
 	struct run		*r = o->run;
 	struct pledge		 p;
 	struct outcome		 out = { BRSKI_EXIT_OK, "" };
@@ -133,6 +143,7 @@ pledge_thread(void *arg)
 	    pledge_connect(&p, &p.idevid_chain, p.idevid_key, NULL, &out);
 	t1 = now_ms();
 	o->connect_ms = t1 - t0;
+	t1 = t0;
 	if (up)
 		atomic_fetch_add(&r->connected, 1);
 	if (r->barrier_on) {
@@ -168,6 +179,24 @@ done:
 	p.masa_cas.v = NULL;	/* shared */
 	p.masa_cas.n = 0;
 	clear(&p);
+}
+
+static void *
+pledge_thread(void *arg)
+{
+	pledge_one(arg);
+	return NULL;
+}
+
+/* -w: one client of the pool, enrolling pledges until none is left. */
+static void *
+worker_thread(void *arg)
+{
+	struct run	*r = arg;
+	int		 i;
+
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->npledges)
+		pledge_one(&r->pledges[i]);
 	return NULL;
 }
 
@@ -207,10 +236,11 @@ main(int argc, char **argv)
 	const char		*name = "pledges";
 	char			 path[4096];
 	double			*c, *en, t0, wall;
-	int			 ch, i, n = 100, first = 1, nok = 0;
+	pthread_t		*w;
+	int			 ch, i, n = 100, first = 1, nok = 0, workers = 0;
 
 	r.timeout_ms = 120 * 1000;
-	while ((ch = getopt(argc, argv, "bn:f:T:N:")) != -1)
+	while ((ch = getopt(argc, argv, "bn:f:T:N:w:")) != -1)
 		switch (ch) {
 		case 'b':
 			r.barrier_on = 1;
@@ -227,11 +257,15 @@ main(int argc, char **argv)
 		case 'N':
 			name = optarg;
 			break;
+		case 'w':
+			workers = atoi(optarg);
+			break;
 		default:
 			usage();
 		}
 	if (argc - optind != 2 || n < 1 || n > PLEDGES_MAX || first < 0 ||
-	    r.timeout_ms <= 0)
+	    r.timeout_ms <= 0 || workers < 0 || workers > n ||
+	    (workers > 0 && r.barrier_on))
 		usage();
 	log_init("pledgeload", 1, LOGL_ERR);
 	r.pki = argv[optind];
@@ -248,20 +282,26 @@ main(int argc, char **argv)
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
 	if ((o = calloc((size_t)n, sizeof(*o))) == NULL ||
 	    (c = calloc((size_t)n, sizeof(*c))) == NULL ||
-	    (en = calloc((size_t)n, sizeof(*en))) == NULL)
+	    (en = calloc((size_t)n, sizeof(*en))) == NULL ||
+	    (w = calloc((size_t)workers + 1, sizeof(*w))) == NULL)
 		return 1;
-	t0 = now_ms();
 	for (i = 0; i < n; i++) {
 		o[i].run = &r;
 		o[i].serial = first + i;
-		if (pthread_create(&o[i].t, &attr, pledge_thread, &o[i]) != 0) {
+	}
+	r.pledges = o;
+	r.npledges = n;
+	t0 = now_ms();
+	for (i = 0; i < (workers > 0 ? workers : n); i++)
+		if (workers > 0 ? pthread_create(&w[i], &attr, worker_thread,
+		    &r) != 0 : pthread_create(&o[i].t, &attr, pledge_thread,
+		    &o[i]) != 0) {
 			fprintf(stderr, "pledgeload: thread %d: cannot "
 			    "create\n", i);
 			return 1;
 		}
-	}
-	for (i = 0; i < n; i++)
-		pthread_join(o[i].t, NULL);
+	for (i = 0; i < (workers > 0 ? workers : n); i++)
+		pthread_join(workers > 0 ? w[i] : o[i].t, NULL);
 	wall = now_ms() - t0;
 	for (i = 0; i < n; i++) {
 		c[i] = o[i].connect_ms;
@@ -285,5 +325,6 @@ main(int argc, char **argv)
 	free(o);
 	free(c);
 	free(en);
+	free(w);
 	return atomic_load(&r.failed) > 0;
 }

@@ -8,16 +8,19 @@
 # usage: bench/run.sh [--quick] [--profile] [--only LIST]
 #   --quick    smaller runs (a minute or two), for a first look
 #   --profile  also record CPU profiles (perf) of the enrollment run
-#   --only     comma-separated subset of: floor,enroll,est,masa,big,pledge
+#   --only     comma-separated subset of: floor,enroll,pool,est,masa,big,
+#              pledge
 # Knobs (environment): BENCH_PLEDGES (full enrollments, default 300),
 # BENCH_CONC (concurrent pledges, 8), BENCH_EST (EST requests, 3000),
 # BENCH_MASA (vouchers, 2000), BENCH_BIG (concurrent pledges of the big
-# run, 1000), BENCH_SECONDS (per crypto operation, 1), KEEP=1 (keep the
+# run, 1000), BENCH_BIG_THREADS (registrar --threads settings of the big
+# run, "4 0 16"), BENCH_SECONDS (per crypto operation, 1),
+# BENCH_PLEDGE_RUNS (pledge footprint samples, 21), KEEP=1 (keep the
 # scratch directory).
 set -eu
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
-QUICK=0 PROFILE=0 ONLY=floor,enroll,est,masa,big,pledge
+QUICK=0 PROFILE=0 ONLY=floor,enroll,pool,est,masa,big,pledge
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -30,7 +33,7 @@ while [ $# -gt 0 ]; do
 done
 if [ $QUICK = 1 ]; then
 	: "${BENCH_PLEDGES:=60}" "${BENCH_EST:=600}" "${BENCH_MASA:=400}"
-	: "${BENCH_BIG:=300}" "${BENCH_SECONDS:=0.3}"
+	: "${BENCH_BIG:=300}" "${BENCH_SECONDS:=0.3}" "${BENCH_PLEDGE_RUNS:=9}"
 fi
 PLEDGES=${BENCH_PLEDGES:-300}
 CONC=${BENCH_CONC:-8}
@@ -38,6 +41,7 @@ EST_N=${BENCH_EST:-3000}
 MASA_N=${BENCH_MASA:-2000}
 BIG=${BENCH_BIG:-1000}
 SECS=${BENCH_SECONDS:-1}
+PLEDGE_N=${BENCH_PLEDGE_RUNS:-21}
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
 
 # ---------------------------------------------------------------- build
@@ -145,7 +149,7 @@ row load_before "$(loadavg | cut -d' ' -f1)" load "1-minute load average when th
 
 # ------------------------------------------------------------ 1. floor
 FLOOR=0 FLOOR_CPU=0 FLOOR_INFRA_CPU=0 MASA_FLOOR=0 MASA_FLOOR_US=0 EST_FLOOR=0
-if want floor || want enroll || want masa; then
+if want floor || want enroll || want pool || want masa; then
 	echo
 	echo "== 1. crypto floor (bench/crypto_floor, $SECS s CPU per operation)"
 	LD_PRELOAD=$B/bench/opcount.so "$B/bench/crypto_floor" -s "$SECS" \
@@ -230,6 +234,37 @@ if want enroll; then
 			cat "$T/profile-$w-dso.txt"
 			head -15 "$T/profile-$w-sym.txt"
 		done
+	fi
+fi
+
+if want pool; then
+	echo
+	echo "== 2c. full BRSKI enrollments: a pool of $CONC warm pledge clients (bench/pledgeload -w), $PLEDGES pledges"
+	daemons pool
+	# one enrollment first: the registrar's MASA connection is then open
+	"$B/bench/pledgeload" -n 1 -f "$NID" -N warm "$P" "$RURL" >/dev/null ||
+	    echo "warm-up enrollment failed"
+	r0=$(cpu_ms "$reg_pid") m0=$(cpu_ms "$masa_pid")
+	"$B/bench/rusage" "$B/bench/pledgeload" -w "$CONC" -n "$PLEDGES" \
+	    -N pool "$P" "$RURL" >"$T/pool.txt" || true
+	rcpu=$(( $(cpu_ms "$reg_pid") - r0 )) mcpu=$(( $(cpu_ms "$masa_pid") - m0 ))
+	out=$(grep '^RESULT' "$T/pool.txt") || out=""
+	grep -v '^RESULT\|^connected before' "$T/pool.txt" | sed '$d' | head -6
+	# rusage's line: wall user sys maxrss
+	pcpu=$(tail -1 "$T/pool.txt" | awk 'NF == 4 { printf "%d", ($2 + $3) * 1000 }')
+	n=$(field "$out" ok)
+	if [ -n "$n" ] && [ "$n" -gt 0 ] && [ -n "$pcpu" ]; then
+		rate=$(field "$out" rate)
+		cpu_each=$(calc "($rcpu + $mcpu + $pcpu) / $n" 2)
+		row pool_rate "$rate" enroll/s "$n ok, $(field "$out" failed) failed, $PLEDGES pledges by $CONC warm clients in one process, wall $(field "$out" wall_s) s"
+		row pool_vs_floor "$(ratio "$rate" "$FLOOR")" ratio "measured rate / crypto-only ceiling (goal >= 0.5)"
+		row pool_cpu "$cpu_each" ms "CPU per enrollment: pledges $(calc "$pcpu / $n" 1) + registrar $(calc "$rcpu / $n" 1) + MASA $(calc "$mcpu / $n" 1) ms"
+		row pool_cpu_vs_floor "$(ratio "$FLOOR_CPU" "$(calc "$cpu_each * 1000" 0)")" ratio "crypto floor CPU / measured CPU per enrollment"
+		row pool_infra_cpu_vs_floor "$(ratio "$FLOOR_INFRA_CPU" "$(calc "($rcpu + $mcpu) * 1000 / $n" 0)")" ratio "registrar + MASA: crypto floor CPU / measured CPU"
+		row pool_latency "$(field "$out" enroll_p50_ms)/$(field "$out" enroll_p99_ms)" ms "p50/p99 of one enrollment, connect to enrollstatus"
+	else
+		echo "pool run failed:"; tail -5 "$T/pool.txt"
+		row pool_rate 0 enroll/s "failed: see $T/pool.txt"
 	fi
 fi
 
@@ -341,9 +376,8 @@ sample() {
 if want big; then
 	echo
 	echo "== 5. $BIG pledges at once against one registrar (bench/pledgeload -b)"
-	for cfg in "4 $((BIG + 64))" "0 $((BIG + 64))" "16 $((BIG + 64))"; do
-		set -- $cfg
-		thr=$1 maxc=$2
+	maxc=$((BIG + 64))
+	for thr in ${BENCH_BIG_THREADS:-4 0 16}; do
 		# every pledge is 127.0.0.1: no per-address limit here
 		MASA_OPTS="--max-connections $((BIG + 64)) --max-connections-per-ip 0" \
 		    daemons big --threads "$thr" --max-connections "$maxc" \
@@ -379,17 +413,19 @@ if want pledge; then
 	cp "$PLEDGE" "$T/brski-pledge.stripped"
 	strip "$T/brski-pledge.stripped"
 	row pledge_binary "$(stat -c %s "$PLEDGE")" bytes "brski-pledge as built (-O2 -g); $(stat -c %s "$T/brski-pledge.stripped") stripped; dynamically linked against $(ldd "$PLEDGE" | grep -c '=>') libraries"
-	# the first enrollment also opens the registrar's MASA connection
-	for s in $(seq -f %04g 1 6); do
-		/usr/bin/time -f '%e %U %S %M' -o "$T/p1.time" "$PLEDGE" -d \
-		    --registrar "$RURL" --idevid-cert "$P/idevid-$s-chain.pem" \
+	# the first enrollment also opens the registrar's MASA connection;
+	# bench/rusage: CPU in microseconds (/usr/bin/time rounds to 10 ms)
+	for s in $(seq -f %04g 1 $((PLEDGE_N + 1))); do
+		"$B/bench/rusage" "$PLEDGE" -d --registrar "$RURL" \
+		    --idevid-cert "$P/idevid-$s-chain.pem" \
 		    --idevid-key "$P/idevid-$s.key" --masa-ca "$P/masa-ca.pem" \
-		    --state-dir "$T/state/$s" 2>/dev/null || echo "pledge $s failed"
-		[ "$s" = 0001 ] || cat "$T/p1.time"
+		    --state-dir "$T/state/$s" >"$T/p1.time" ||
+		    echo "pledge $s: $(cat "$T/p1.time")" >&2
+		[ "$s" = 0001 ] || grep -v failed "$T/p1.time"
 	done >"$T/pledge.times"
-	row pledge_rss "$(pct "$T/pledge.times" 4 0.5)" KiB "peak RSS of one brski-pledge enroll (/usr/bin/time, median of 5)"
-	row pledge_wall "$(calc "$(pct "$T/pledge.times" 1 0.5) * 1000" 0)" ms "start to LDevID + enrollstatus on loopback (median of 5, idle registrar)"
-	row pledge_cpu "$(awk '{ print ($2 + $3) * 1000 }' "$T/pledge.times" | sort -n | sed -n 3p)" ms "CPU of that process (user + sys, median)"
+	row pledge_rss "$(pct "$T/pledge.times" 4 0.5)" KiB "peak RSS of one brski-pledge enroll (median of $PLEDGE_N)"
+	row pledge_wall "$(calc "$(pct "$T/pledge.times" 1 0.5) * 1000" 0)" ms "start to LDevID + enrollstatus on loopback (median of $PLEDGE_N, idle registrar)"
+	row pledge_cpu "$(awk '{ printf "%.1f\n", ($2 + $3) * 1000 }' "$T/pledge.times" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" ms "CPU of that process (user + sys, median of $PLEDGE_N)"
 fi
 
 echo

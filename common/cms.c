@@ -9,20 +9,22 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/settings.h>
+#include <wolfssl/wolfcrypt/cryptocb.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/pkcs7.h>
+#include <wolfssl/wolfcrypt/wc_port.h>
 
 #include "cms.h"
 #include "der.h"
 #include "rand.h"
-#include "secret.h"
 
 const uint8_t cms_oid_voucher[13] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86,
 	0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x28 };
@@ -69,6 +71,54 @@ make_attrs(struct sign_attrs *s, const uint8_t *ctype, size_t ctype_len,
 }
 
 /*
+ * PKCS7 signs through this wolfSSL crypto-callback device, which hands
+ * the digest to key_sign_digest() with the caller's key object (a
+ * software key, or a token key whose own device then signs).  Giving
+ * PKCS7 the private key as DER instead would export it for every
+ * signature, and wolfSSL 5.5.4 then runs wc_ecc_check_key() on it: a
+ * second scalar multiplication with the public key after the one
+ * InitWithCert already did, which makes FP_ECC build its 256-point
+ * table for a key it will not see again (~4 ms, 40% of a pledge's CPU
+ * for its one voucher-request; bench/README.md).
+ */
+#define CMS_SIGN_DEVID	0x62736b31	/* "bsk1"; key_pkcs11.c's start at 1 */
+
+static _Thread_local const struct brski_key	*signing_key;
+static pthread_once_t	sign_dev_once = PTHREAD_ONCE_INIT;
+static int		sign_dev_ret = -1;
+
+static int
+sign_dev_cb(int devid, wc_CryptoInfo *info, void *ctx)
+{
+	struct brski_err	 e = { 0 };
+	size_t			 n;
+
+	(void)devid;
+	(void)ctx;
+	if (info->algo_type != WC_ALGO_TYPE_PK ||
+	    info->pk.type != WC_PK_TYPE_ECDSA_SIGN)
+		return CRYPTOCB_UNAVAILABLE;	/* hashes: software */
+	if (signing_key == NULL)
+		return BAD_STATE_E;
+	if (*info->pk.eccsign.outlen < KEY_SIG_MAX)
+		return BUFFER_E;
+	if (key_sign_digest(signing_key, info->pk.eccsign.in,
+	    info->pk.eccsign.inlen, info->pk.eccsign.out, &n, &e) != BRSKI_OK)
+		return WC_HW_E;
+	*info->pk.eccsign.outlen = (word32)n;
+	return 0;
+}
+
+static void
+sign_dev_register(void)
+{
+	/* wolfCrypt_Init() sets up the device table; reference counted */
+	if ((sign_dev_ret = wolfCrypt_Init()) == 0)
+		sign_dev_ret = wc_CryptoCb_RegisterDevice(CMS_SIGN_DEVID,
+		    sign_dev_cb, NULL);
+}
+
+/*
  * Sign content as CMS SignedData with eContentType ctype (a DER OID
  * TLV, e.g. cms_oid_voucher), signed by signer/key at signing time
  * when; chain (may be NULL) adds certificates to the message (for
@@ -83,8 +133,8 @@ cms_sign(const uint8_t *content, size_t len, const uint8_t *ctype,
 {
 	struct sign_attrs	 attrs;
 	PKCS7			*p7 = NULL;
-	uint8_t			*keyder = NULL, *buf = NULL;
-	size_t			 keylen = 0, max, i;
+	uint8_t			*buf = NULL;
+	size_t			 max, i;
 	int			 ret;
 	enum brski_rc		 rc;
 
@@ -92,22 +142,19 @@ cms_sign(const uint8_t *content, size_t len, const uint8_t *ctype,
 	if (len > CMS_DER_MAX)
 		return brski_fail(e, BRSKI_ETOOBIG, "CMS: content of %zu bytes",
 		    len);
-	/*
-	 * A token key (key_pkcs11.c) cannot be exported: PKCS7 then signs
-	 * with a key of its own bound to the token's device id, which our
-	 * device callback completes with the token object's id.
-	 */
+	pthread_once(&sign_dev_once, sign_dev_register);
+	if (sign_dev_ret != 0)
+		return brski_fail(e, BRSKI_EIO, "CMS: cannot register the "
+		    "signing device: %s (%d)", wc_GetErrorString(sign_dev_ret),
+		    sign_dev_ret);
 	if ((rc = make_attrs(&attrs, ctype, ctype_len, content, len, key->type,
-	    when, e)) != BRSKI_OK ||
-	    (key->token == NULL &&
-	    (rc = key_to_der(key, &keyder, &keylen, e)) != BRSKI_OK))
+	    when, e)) != BRSKI_OK)
 		return rc;
 	max = len + signer->der_len + 1024;
 	for (i = 0; chain != NULL && i < chain->n; i++)
 		max += chain->v[i]->der_len;
 	if ((buf = malloc(max)) == NULL ||
-	    (p7 = wc_PKCS7_New(NULL, key->token != NULL ? key->devid :
-	    INVALID_DEVID)) == NULL) {
+	    (p7 = wc_PKCS7_New(NULL, CMS_SIGN_DEVID)) == NULL) {
 		rc = brski_fail(e, BRSKI_ENOMEM, "CMS: out of memory");
 		goto out;
 	}
@@ -118,8 +165,6 @@ cms_sign(const uint8_t *content, size_t len, const uint8_t *ctype,
 			    (word32)chain->v[i]->der_len);
 	p7->content = (byte *)content;
 	p7->contentSz = (word32)len;
-	p7->privateKey = keyder;
-	p7->privateKeySz = (word32)keylen;
 	p7->encryptOID = ECDSAk;
 	p7->hashOID = key->type == KEY_EC_P384 ? SHA384h :
 	    key->type == KEY_EC_P521 ? SHA512h : SHA256h;
@@ -133,8 +178,11 @@ cms_sign(const uint8_t *content, size_t len, const uint8_t *ctype,
 	p7->signedAttribsSz = 3;
 	if (ret == 0 && p7->rng == NULL)
 		ret = RNG_FAILURE_E;
-	if (ret == 0)
+	if (ret == 0) {
+		signing_key = key;
 		ret = wc_PKCS7_EncodeSignedData(p7, buf, (word32)max);
+		signing_key = NULL;
+	}
 	if (ret <= 0) {
 		rc = brski_fail(e, BRSKI_EIO, "CMS: sign: %s (%d)",
 		    wc_GetErrorString(ret), ret);
@@ -147,11 +195,9 @@ cms_sign(const uint8_t *content, size_t len, const uint8_t *ctype,
 out:
 	if (p7 != NULL) {
 		p7->content = NULL;
-		p7->privateKey = NULL;
 		p7->signedAttribs = NULL;
 		wc_PKCS7_Free(p7);
 	}
-	secret_free(keyder, keylen);
 	free(buf);
 	return rc;
 }
@@ -428,6 +474,71 @@ cms_certs_only_encode(const struct x509_list *l, uint8_t **out,
 	return rc;
 }
 
+static const uint8_t oid_signed_data[] = { 0x06, 0x09, 0x2a, 0x86, 0x48,
+	0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+
+/*
+ * The certificates field of a DER certs-only SignedData (RFC 5652 5.1,
+ * RFC 7030 4.1.3: no signers), walked with der.h.  wolfSSL's decoder
+ * (wc_PKCS7_VerifySignedData) checks the first certificate's public key
+ * with a scalar multiplication, which for an LDevID just issued also
+ * makes FP_ECC allocate a 770 KB table entry: here no key is used.
+ * Returns 1 with *certs set, 0 if the message has signers (then
+ * wolfSSL verifies them, as before), -1 with e set if it is malformed.
+ */
+static int
+certs_only_walk(const uint8_t *der, size_t len, struct der_tlv *certs,
+    struct brski_err *e)
+{
+	struct der_tlv	ci, oid, ex, sd, f = { 0 };
+	size_t		off;
+	int		seen = 0;
+
+	if (der_expect(der, len, DER_SEQUENCE, &ci, e) != BRSKI_OK ||
+	    der_expect(ci.val, ci.len, DER_OID, &oid, e) != BRSKI_OK ||
+	    der_expect(ci.val + oid.raw_len, ci.len - oid.raw_len,
+	    DER_CTX_C(0), &ex, e) != BRSKI_OK ||
+	    der_expect(ex.val, ex.len, DER_SEQUENCE, &sd, e) != BRSKI_OK) {
+		brski_prefix(e, "PKCS#7 certs-only: ");
+		return -1;
+	}
+	if (oid.raw_len != sizeof(oid_signed_data) ||
+	    memcmp(oid.raw, oid_signed_data, sizeof(oid_signed_data)) != 0 ||
+	    oid.raw_len + ex.raw_len != ci.len || sd.raw_len != ex.len) {
+		brski_fail(e, BRSKI_EPARSE, "PKCS#7 certs-only: not a "
+		    "SignedData ContentInfo");
+		return -1;
+	}
+	/* version, digestAlgorithms, encapContentInfo, [0] certificates,
+	 * [1] crls (optional), signerInfos */
+	memset(certs, 0, sizeof(*certs));
+	for (off = 0; off < sd.len; off += f.raw_len) {
+		if (der_read(sd.val + off, sd.len - off, &f, e) != BRSKI_OK) {
+			brski_prefix(e, "PKCS#7 certs-only: ");
+			return -1;
+		}
+		if (f.tag == DER_CTX_C(0) && seen++ == 0)
+			*certs = f;
+	}
+	if (seen > 1) {
+		brski_fail(e, BRSKI_EPARSE, "PKCS#7 certs-only: two "
+		    "certificates fields");
+		return -1;
+	}
+	if (f.tag != DER_SET) {
+		brski_fail(e, BRSKI_EPARSE, "PKCS#7 certs-only: no signerInfos");
+		return -1;
+	}
+	if (f.len > 0)
+		return 0;
+	if (certs->raw == NULL || certs->len == 0) {
+		brski_fail(e, BRSKI_EPARSE, "PKCS#7 certs-only: no "
+		    "certificates");
+		return -1;
+	}
+	return 1;
+}
+
 /*
  * Read the certificates of a certs-only SignedData (ours or anyone's)
  * into l.  At least one certificate is required.  On failure l is left
@@ -437,10 +548,11 @@ enum brski_rc
 cms_certs_only_decode(const uint8_t *der, size_t len, struct x509_list *l,
     struct brski_err *e)
 {
+	struct der_tlv	 certs, c;
 	PKCS7		*p7 = NULL;
 	uint8_t		*copy = NULL;
-	size_t		 n0 = l->n;
-	int		 i, ret;
+	size_t		 n0 = l->n, off;
+	int		 i, ret, walk = 0;
 	enum brski_rc	 rc = BRSKI_OK;
 
 	if (len == 0 || len > CMS_DER_MAX)
@@ -448,6 +560,24 @@ cms_certs_only_decode(const uint8_t *der, size_t len, struct x509_list *l,
 		    "PKCS#7: %zu bytes (limit %d)", len, CMS_DER_MAX);
 	if ((rc = check_outer(der, len, e)) != BRSKI_OK)
 		return rc;
+	/* DER without signers: walk it; BER or signed: wolfSSL */
+	if (der[1] != 0x80 && (walk = certs_only_walk(der, len, &certs, e)) < 0)
+		return BRSKI_EPARSE;
+	if (walk == 1) {
+		for (off = 0; off < certs.len && rc == BRSKI_OK;
+		    off += c.raw_len) {
+			if ((rc = der_read(certs.val + off, certs.len - off, &c,
+			    e)) != BRSKI_OK)
+				brski_prefix(e, "PKCS#7 certs-only: ");
+			else if (c.tag != DER_SEQUENCE)
+				rc = brski_fail(e, BRSKI_EPARSE, "PKCS#7 "
+				    "certs-only: a certificate of type 0x%02x, "
+				    "not X.509", c.tag);
+			else
+				rc = x509_list_add_der(l, c.raw, c.raw_len, e);
+		}
+		goto out;
+	}
 	if ((copy = malloc(len)) == NULL ||
 	    (p7 = wc_PKCS7_New(NULL, INVALID_DEVID)) == NULL) {
 		free(copy);

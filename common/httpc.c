@@ -86,7 +86,7 @@ struct httpc_conn {
 };
 
 /* Key exchange groups, preferred first; the first gets the key share. */
-static const int tls_groups[] = { WOLFSSL_ECC_SECP256R1, WOLFSSL_ECC_X25519,
+static const int tls_groups[] = { WOLFSSL_ECC_X25519, WOLFSSL_ECC_SECP256R1,
 	WOLFSSL_ECC_SECP384R1, WOLFSSL_ECC_SECP521R1 };
 
 static pthread_once_t	wolfssl_once = PTHREAD_ONCE_INIT;

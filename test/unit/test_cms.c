@@ -553,6 +553,54 @@ test_cms_rejects_more_certificates_than_wolfssl_keeps(void **state)
 	x509_list_free(&bag);
 }
 
+/*
+ * cms_certs_only_decode() walks a DER certs-only message itself: an
+ * element of the certificates field that is not an X.509 Certificate
+ * (here tagged [1], an attribute certificate) and a ContentInfo of
+ * another type are refused; a message with signers goes to wolfSSL,
+ * which checks its signature, and its certificates are returned.
+ */
+static void
+test_cms_certs_only_decode_walk(void **state)
+{
+	struct pki		*p = *state;
+	struct brski_err	 e = { 0 };
+	struct x509_list	 one = { 0 }, l = { 0 };
+	uint8_t			*der, *c;
+	size_t			 len;
+
+	tu_list(&one, &p->root);
+	assert_rc(cms_certs_only_encode(&one, &der, &len, &e), BRSKI_OK, &e);
+	c = memmem(der, len, p->root.cert->der, p->root.cert->der_len);
+	assert_non_null(c);
+	c[0] = 0xa1;
+	assert_rc(cms_certs_only_decode(der, len, &l, &e), BRSKI_EPARSE, &e);
+	assert_non_null(strstr(e.msg, "type 0xa1, not X.509"));
+	assert_int_equal(l.n, 0);
+	c[0] = 0x30;
+	assert_int_equal(der[14], 0x02);	/* ...07 02: signedData */
+	der[14] = 0x03;				/* envelopedData */
+	assert_rc(cms_certs_only_decode(der, len, &l, &e), BRSKI_EPARSE, &e);
+	assert_non_null(strstr(e.msg, "not a SignedData"));
+	assert_int_equal(l.n, 0);
+	der[14] = 0x02;
+	assert_rc(cms_certs_only_decode(der, len, &l, &e), BRSKI_OK, &e);
+	assert_int_equal(l.n, 1);
+	x509_list_free(&l);
+	free(der);
+	/* signed: wolfSSL verifies it and hands over its certificates */
+	sign(p, cms_oid_voucher, sizeof(cms_oid_voucher), &p->chain, &der,
+	    &len);
+	assert_rc(cms_certs_only_decode(der, len, &l, &e), BRSKI_OK, &e);
+	assert_true(l.n >= 2);
+	x509_list_free(&l);
+	der[len - 10] ^= 0x01;			/* in the signature */
+	assert_rc(cms_certs_only_decode(der, len, &l, &e), BRSKI_EPARSE, &e);
+	assert_int_equal(l.n, 0);
+	free(der);
+	x509_list_free(&one);
+}
+
 /* Run "openssl ARGS" in dir; 0 on success. */
 static int	openssl(const char *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -712,6 +760,7 @@ main(void)
 		T(test_cms_verify_without_anchors_checks_signature_only),
 		T(test_cms_verify_rejects_certs_only),
 		T(test_cms_certs_only_roundtrip),
+		T(test_cms_certs_only_decode_walk),
 		T(test_cms_certs_only_decode_rejects_bad),
 		T(test_cms_certs_only_decode_is_all_or_nothing),
 		T(test_cms_rejects_more_certificates_than_wolfssl_keeps),
