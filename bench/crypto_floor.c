@@ -893,11 +893,11 @@ static struct row rows[] = {
 	    op_csr_parse, &pki, 0, 0, 1, 0),
 	ROW("x509_issue", "x509_issue (signs the LDevID)", op_x509_issue, &pki,
 	    0, 0, 1, 0),
-	ROW("tls_prov", "TLS 1.3 wolfSSL->GnuTLS P-256, client cert, "
+	ROW("tls_prov", "TLS 1.3 wolfSSL->GnuTLS X25519/P-256, client cert, "
 	    "provisional", op_tls, &tls_prov, 0, 1, 1, 0),
 	ROW("tls_anch", "TLS 1.3 wolfSSL->GnuTLS P-256, client cert, server "
 	    "chain checked", op_tls, &tls_anch, 0, 1, 1, 0),
-	ROW("tls_wolf", "TLS 1.3 wolfSSL<->wolfSSL P-256, client cert, "
+	ROW("tls_wolf", "TLS 1.3 wolfSSL<->wolfSSL X25519/P-256, client cert, "
 	    "provisional", op_tls, &tls_wolf, 0, 0, 0, 0),
 	ROW("tls_dflt_groups", "TLS 1.3 wolfSSL->GnuTLS, wolfSSL's default "
 	    "groups (HRR, P-521)", op_tls, &tls_dflt, 1, 0, 0, 0),

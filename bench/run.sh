@@ -7,7 +7,7 @@
 #
 # usage: bench/run.sh [--quick] [--profile] [--only LIST]
 #   --quick    smaller runs (a minute or two), for a first look
-#   --profile  also record CPU profiles (perf) of the enrollment run
+#   --profile  also record CPU profiles (perf) of the enrollment runs
 #   --only     comma-separated subset of: floor,enroll,pool,est,masa,big,
 #              pledge
 # Knobs (environment): BENCH_PLEDGES (full enrollments, default 300),
@@ -174,6 +174,32 @@ fi
 
 # ------------------------------------------------------------ 2. enroll
 # run_pledges TAG FIRST COUNT CONC: brski-pledge processes; sets EN_*
+# --profile: perf records the registrar and the MASA during a scenario
+prof_start() {
+	PERF1="" PERF2=""
+	[ $PROFILE = 1 ] && command -v perf >/dev/null || return 0
+	perf record -q -e cpu-clock ${BENCH_PERF_CG:--g} -p "$reg_pid" -o "$T/perf-$1-reg.data" 2>/dev/null &
+	PERF1=$!
+	perf record -q -e cpu-clock ${BENCH_PERF_CG:--g} -p "$masa_pid" -o "$T/perf-$1-masa.data" 2>/dev/null &
+	PERF2=$!
+	sleep 1
+}
+prof_stop() {
+	[ -n "${PERF1:-}" ] || return 0
+	kill -INT "$PERF1" "$PERF2"; wait "$PERF1" "$PERF2" 2>/dev/null || true
+	for w in reg masa; do
+		perf report -i "$T/perf-$1-$w.data" --no-children --sort dso -g none \
+		    --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' |
+		    head -12 >"$T/profile-$1-$w-dso.txt"
+		perf report -i "$T/perf-$1-$w.data" --no-children --sort dso,sym \
+		    --stdio -g none 2>/dev/null | grep -v '^#' |
+		    grep -v '^$' | head -30 >"$T/profile-$1-$w-sym.txt"
+		echo "-- profile of the $w during $1 (by library, then symbol):"
+		cat "$T/profile-$1-$w-dso.txt"
+		head -15 "$T/profile-$1-$w-sym.txt"
+	done
+}
+
 run_pledges() {
 	rm -rf "$T/state"
 	mkdir -p "$T/state"
@@ -201,17 +227,9 @@ if want enroll; then
 	daemons enroll
 	# one enrollment first: the registrar's MASA connection is then open
 	run_pledges warm "$NID" 1 1
-	if [ $PROFILE = 1 ] && command -v perf >/dev/null; then
-		perf record -q -e cpu-clock -g -p "$reg_pid" -o "$T/perf-reg.data" 2>/dev/null &
-		PERF1=$!
-		perf record -q -e cpu-clock -g -p "$masa_pid" -o "$T/perf-masa.data" 2>/dev/null &
-		PERF2=$!
-		sleep 1
-	fi
+	prof_start enroll
 	run_pledges enroll 1 "$PLEDGES" "$CONC"
-	if [ $PROFILE = 1 ] && [ -n "${PERF1:-}" ]; then
-		kill -INT "$PERF1" "$PERF2"; wait "$PERF1" "$PERF2" 2>/dev/null || true
-	fi
+	prof_stop enroll
 	rate=$(calc "$EN_OK * 1000 / $EN_WALL")
 	cpu_each=$(calc "($EN_REG + $EN_MASA + $EN_PLEDGE) / $PLEDGES" 2)
 	row enroll_rate "$rate" enroll/s "$EN_OK ok, $EN_FAIL failed, $PLEDGES pledges, $CONC concurrent, wall $(calc "$EN_WALL / 1000" 2) s"
@@ -222,19 +240,7 @@ if want enroll; then
 	row enroll_rate_if_idle "$(calc "$NCPU * 1000 / $cpu_each")" enroll/s "$NCPU CPU(s) / measured CPU per enrollment (what an idle box allows)"
 	row enroll_latency_p50 "$(pct "$T/enroll.lat" 3 0.5)" ms "one pledge process, start to LDevID + enrollstatus"
 	row enroll_latency_p99 "$(pct "$T/enroll.lat" 3 0.99)" ms ""
-	if [ $PROFILE = 1 ] && [ -f "$T/perf-reg.data" ]; then
-		for w in reg masa; do
-			perf report -i "$T/perf-$w.data" --no-children --sort dso -g none \
-			    --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' |
-			    head -12 >"$T/profile-$w-dso.txt"
-			perf report -i "$T/perf-$w.data" --no-children --sort dso,sym \
-			    --stdio -g none 2>/dev/null | grep -v '^#' |
-			    grep -v '^$' | head -30 >"$T/profile-$w-sym.txt"
-			echo "-- profile of the $w (by library, then symbol):"
-			cat "$T/profile-$w-dso.txt"
-			head -15 "$T/profile-$w-sym.txt"
-		done
-	fi
+
 fi
 
 if want pool; then
@@ -244,10 +250,12 @@ if want pool; then
 	# one enrollment first: the registrar's MASA connection is then open
 	"$B/bench/pledgeload" -n 1 -f "$NID" -N warm "$P" "$RURL" >/dev/null ||
 	    echo "warm-up enrollment failed"
+	prof_start pool
 	r0=$(cpu_ms "$reg_pid") m0=$(cpu_ms "$masa_pid")
 	"$B/bench/rusage" "$B/bench/pledgeload" -w "$CONC" -n "$PLEDGES" \
 	    -N pool "$P" "$RURL" >"$T/pool.txt" || true
 	rcpu=$(( $(cpu_ms "$reg_pid") - r0 )) mcpu=$(( $(cpu_ms "$masa_pid") - m0 ))
+	prof_stop pool
 	out=$(grep '^RESULT' "$T/pool.txt") || out=""
 	grep -v '^RESULT\|^connected before' "$T/pool.txt" | sed '$d' | head -6
 	# rusage's line: wall user sys maxrss

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "testutil.h"
 #include "ca.h"
 #include "store.h"
@@ -205,6 +207,104 @@ test_reg_devices_state_and_artifacts(void **state)
 	tu_rmdir(tmp);
 }
 
+/*
+ * A VFS that counts xSync on every file and otherwise is the default
+ * one: which store operations wait for the disk.
+ */
+static sqlite3_vfs		 counting_vfs, *base_vfs;
+static struct {					/* the VFS's method tables */
+	const struct sqlite3_io_methods	*base;
+	struct sqlite3_io_methods	 counting;
+} io[4];
+static int			 syncs;
+
+static int
+counting_sync(sqlite3_file *f, int flags)
+{
+	size_t	i;
+
+	syncs++;
+	for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
+		if (f->pMethods == &io[i].counting)
+			return io[i].base->xSync(f, flags);
+	return SQLITE_IOERR;
+}
+
+/* Each file opened gets a copy of its method table with xSync counted
+ * (the main database, its WAL and journals use different tables). */
+static int
+counting_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
+    int *out)
+{
+	size_t	i;
+	int	rc;
+
+	(void)v;
+	if ((rc = base_vfs->xOpen(base_vfs, name, f, flags, out)) != SQLITE_OK ||
+	    f->pMethods == NULL)
+		return rc;
+	for (i = 0; i < sizeof(io) / sizeof(io[0]); i++) {
+		if (io[i].base == NULL) {
+			io[i].base = f->pMethods;
+			io[i].counting = *f->pMethods;
+			io[i].counting.xSync = counting_sync;
+		}
+		if (io[i].base == f->pMethods) {
+			f->pMethods = &io[i].counting;
+			return rc;
+		}
+	}
+	fail_msg("more than 4 SQLite method tables");
+	return SQLITE_IOERR;
+}
+
+/*
+ * A device seen and a status report commit without a sync (LOCKED_LAZY
+ * in store_sqlite.c); a voucher and a certificate still sync, also
+ * right after a lazy one (the setting is put back).
+ */
+static void
+test_reg_store_syncs_only_what_must_be_durable(void **state)
+{
+	struct brski_err	 e = { 0 };
+	struct reg_store	*s = NULL;
+	struct reg_device	 d;
+	struct reg_report	 r = { "0001", "voucher", 1, NULL, NULL, 1,
+	    "127.0.0.1", NOW };
+	struct reg_cert		 c = { .serial_hex = "0a0b", .device = "0001",
+	    .subject = "CN=x", .not_before = NOW, .not_after = NOW + 60,
+	    .issued_at = NOW, .der = (const uint8_t *)"D", .der_len = 1 };
+	char			*tmp = tu_tmpdir(), *db = tu_path(tmp, "r.db");
+
+	(void)state;
+	base_vfs = sqlite3_vfs_find(NULL);
+	assert_non_null(base_vfs);
+	counting_vfs = *base_vfs;
+	counting_vfs.zName = "counting";
+	counting_vfs.szOsFile = base_vfs->szOsFile;
+	counting_vfs.xOpen = counting_open;
+	assert_int_equal(sqlite3_vfs_register(&counting_vfs, 1), SQLITE_OK);
+	assert_rc(reg_store_open(db, &s, &e), BRSKI_OK, &e);
+	syncs = 0;
+	assert_rc(reg_device_seen(s, "0001", "ab", (const uint8_t *)"i", 1,
+	    REG_APPROVED, NOW, &d, &e), BRSKI_OK, &e);
+	assert_rc(reg_report_add(s, &r, &e), BRSKI_OK, &e);
+	assert_int_equal(syncs, 0);
+	assert_rc(reg_device_voucher(s, "0001", (const uint8_t *)"P", 1,
+	    (const uint8_t *)"R", 1, (const uint8_t *)"V", 1, NOW, &e),
+	    BRSKI_OK, &e);
+	assert_true(syncs > 0);
+	syncs = 0;
+	assert_rc(reg_report_add(s, &r, &e), BRSKI_OK, &e);
+	assert_int_equal(syncs, 0);
+	assert_rc(reg_cert_record(s, &c, &e), BRSKI_OK, &e);
+	assert_true(syncs > 0);
+	reg_store_close(s);
+	assert_int_equal(sqlite3_vfs_unregister(&counting_vfs), SQLITE_OK);
+	free(db);
+	tu_rmdir(tmp);
+}
+
 /* The health probe: ok, then a moved file is noticed, then ok again. */
 static void
 test_reg_store_ping_notices_a_moved_file(void **state)
@@ -235,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_reg_ca_records_every_certificate),
 		cmocka_unit_test(test_reg_devices_state_and_artifacts),
 		cmocka_unit_test(test_reg_store_ping_notices_a_moved_file),
+		cmocka_unit_test(test_reg_store_syncs_only_what_must_be_durable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
