@@ -407,6 +407,12 @@ options(struct httpd *h, struct MHD_OptionItem *o)
 		OPT(o[n++], MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		    h->conf.max_per_ip, NULL);
 	OPT(o[n++], MHD_OPTION_CONNECTION_TIMEOUT, h->conf.timeout_s, NULL);
+	/* MHD's per-connection pool (default 32 KiB) holds the request
+	 * line, headers and I/O buffers; the body goes to our own buffer.
+	 * Smaller, 1000 idle TLS connections fit in less memory. */
+	if (h->conf.conn_memory > 0)
+		OPT(o[n++], MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		    h->conf.conn_memory, NULL);
 	OPT(o[n++], MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
 	if (h->conf.threads > 0)
 		OPT(o[n++], MHD_OPTION_THREAD_POOL_SIZE, h->conf.threads, NULL);
@@ -430,6 +436,18 @@ httpd_free(struct httpd *h)
  * Start serving.  The certificate file holds the chain (leaf first) sent
  * to clients; a client certificate is requested, never required.
  */
+/* The HTTPD_CONF_OPTS settings of c into hc (the rest stays). */
+void
+httpd_conf_read(const struct conf *c, struct httpd_conf *hc)
+{
+	hc->threads = (unsigned)conf_int(c, "threads");
+	hc->max_connections = (unsigned)conf_int(c, "max-connections");
+	hc->max_per_ip = (unsigned)conf_int(c, "max-connections-per-ip");
+	hc->timeout_s = (unsigned)conf_int(c, "connection-timeout");
+	hc->body_max = (size_t)conf_int(c, "max-body");
+	hc->conn_memory = (size_t)conf_int(c, "connection-memory");
+}
+
 enum brski_rc
 httpd_start(const struct httpd_conf *conf, struct httpd **out,
     struct brski_err *e)

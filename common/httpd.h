@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf.h"
 #include "err.h"
 #include "x509.h"
 
@@ -65,10 +66,28 @@ struct httpd_conf {
 	unsigned		 max_per_ip;	/* 0: no per-address limit */
 	unsigned		 timeout_s;
 	size_t			 body_max;
+	size_t			 conn_memory;	/* 0: libmicrohttpd's 32 KiB */
 	const struct httpd_route *routes;
 	size_t			 nroutes;
 };
 
+/* the server settings both daemons take, read by httpd_conf_read() */
+#define HTTPD_CONF_OPTS \
+	{ "max-body", CFG_INT, "65536", 1024, 16 * 1024 * 1024, \
+	    "largest request body in bytes" }, \
+	{ "threads", CFG_INT, "4", 0, 1024, \
+	    "worker threads (0: one per connection)" }, \
+	{ "max-connections", CFG_INT, "256", 1, 65536, \
+	    "concurrent connections" }, \
+	{ "max-connections-per-ip", CFG_INT, "32", 0, 65536, \
+	    "concurrent connections from one address (0: no limit)" }, \
+	{ "connection-timeout", CFG_INT, "30", 1, 3600, \
+	    "seconds a connection may idle or a request body may take" }, \
+	{ "connection-memory", CFG_INT, "16384", 4096, 1024 * 1024, \
+	    "bytes per connection for its request line, headers and " \
+	    "buffers (a bigger header block is answered 431)" }
+
+void		 httpd_conf_read(const struct conf *, struct httpd_conf *);
 enum brski_rc	 httpd_start(const struct httpd_conf *, struct httpd **,
 		    struct brski_err *);
 unsigned	 httpd_port(const struct httpd *);

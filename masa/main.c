@@ -56,16 +56,7 @@ static const struct conf_opt opts[] = {
 	    "issue nonceless vouchers to authenticated registrars" },
 	{ "nonceless-lifetime", CFG_DURATION, "20m", 60, 365 * 86400,
 	    "lifetime of a nonceless voucher" },
-	{ "max-body", CFG_INT, "65536", 1024, 16 * 1024 * 1024,
-	    "largest request body in bytes" },
-	{ "threads", CFG_INT, "4", 0, 1024,
-	    "worker threads (0: one per connection)" },
-	{ "max-connections", CFG_INT, "256", 1, 65536,
-	    "concurrent connections" },
-	{ "max-connections-per-ip", CFG_INT, "32", 0, 65536,
-	    "concurrent connections from one address (0: no limit)" },
-	{ "connection-timeout", CFG_INT, "30", 1, 3600,
-	    "seconds a connection may idle or a request body may take" },
+	HTTPD_CONF_OPTS,
 	MONITOR_CONF_OPTS,
 	{ "log-level", CFG_STR, "info", 0, 0, "error, warn, info or debug" },
 	{ NULL, 0, NULL, 0, 0, NULL }
@@ -146,11 +137,7 @@ serve(struct masa *m, const struct conf *c, struct monitor *mon)
 	hc.port = (unsigned)conf_int(c, "port");
 	hc.cert_file = conf_str(c, "tls-cert");
 	hc.key_file = conf_str(c, "tls-key");
-	hc.threads = (unsigned)conf_int(c, "threads");
-	hc.max_connections = (unsigned)conf_int(c, "max-connections");
-	hc.max_per_ip = (unsigned)conf_int(c, "max-connections-per-ip");
-	hc.timeout_s = (unsigned)conf_int(c, "connection-timeout");
-	hc.body_max = (size_t)conf_int(c, "max-body");
+	httpd_conf_read(c, &hc);
 	hc.routes = routes;
 	hc.nroutes = sizeof(routes) / sizeof(routes[0]);
 	daemon_block_signals(&set);

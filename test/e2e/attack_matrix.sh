@@ -236,6 +236,10 @@ row "registrar: Accept without voucher-cms+json" 406 "$RLOG" \
 head -c 70000 /dev/urandom >"$T/big"
 row "registrar: oversized body" 413 "$RLOG" "refused \(413\): body over 65536 bytes" \
     http "$RV" "$T/big" $(dev "$P" 0002) $CT
+PAD=$(head -c 20000 /dev/zero | tr '\0' a)
+row "registrar: header block over connection-memory (16384)" 431 "$RLOG" \
+    "HTTP response code is 431 .*header was too big" \
+    http "$RV" "$T/pvr2.cms" $(dev "$P" 0002) $CT -H "X-Pad: $PAD"
 row "registrar: slowloris body (a byte a second)" cut "$RLOG" \
     "body still incomplete after ${TMO}s \(slow client\)" \
     slow "$RPORT" "$P/domain-ca.pem" "$P/idevid-0002-chain.pem" "$P/idevid-0002.key" \
