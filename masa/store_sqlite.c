@@ -82,7 +82,7 @@ step_done(sqlite3 *db, sqlite3_stmt *st, struct brski_err *e)
 {
 	int	r = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r == SQLITE_CONSTRAINT)
 		return brski_fail(e, BRSKI_EPOLICY, "database: %s",
 		    sqlite3_errmsg(db));
@@ -143,7 +143,7 @@ sq_device_get_locked(struct masa_store *s, const char *serial,
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		row_device(st, d);
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r == SQLITE_DONE)
 		return brski_fail(e, BRSKI_ENOTFOUND, "device %s is not known to "
 		    "this MASA", serial);
@@ -193,7 +193,7 @@ sq_device_list_locked(struct masa_store *s, masa_device_cb cb, void *arg,
 		row_device(st, &d);
 		cb(&d, arg);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r != SQLITE_DONE)
 		return brski_fail(e, BRSKI_EDB, "database: %s",
 		    sqlite3_errmsg(db));
@@ -306,7 +306,7 @@ sq_events_locked(struct masa_store *s, const char *serial, masa_event_cb cb,
 			ev.assertion = "logged";
 		cb(&ev, arg);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r != SQLITE_DONE)
 		return brski_fail(e, BRSKI_EDB, "database: %s",
 		    sqlite3_errmsg(db));
@@ -325,13 +325,13 @@ sq_counts_locked(struct masa_store *s, long *vouchers, long *events,
 	    "(SELECT count(*) FROM audit)", &st, e) != BRSKI_OK)
 		return BRSKI_EDB;
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		db_done(st);
 		return brski_fail(e, BRSKI_EDB, "database: %s",
 		    sqlite3_errmsg(db));
 	}
 	*vouchers = (long)sqlite3_column_int64(st, 0);
 	*events = (long)sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+	db_done(st);
 	return BRSKI_OK;
 }
 

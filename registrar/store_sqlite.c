@@ -131,7 +131,7 @@ step_done(sqlite3 *db, sqlite3_stmt *st, struct brski_err *e)
 {
 	int	r = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r == SQLITE_CONSTRAINT)
 		return brski_fail(e, BRSKI_EPOLICY, "database: %s",
 		    sqlite3_errmsg(db));
@@ -187,7 +187,7 @@ reg_device_get_locked(struct reg_store *s, const char *serial,
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		row_device(st, d);
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r == SQLITE_DONE)
 		return brski_fail(e, BRSKI_ENOTFOUND, "device %s is not known",
 		    serial);
@@ -300,7 +300,7 @@ reg_device_artifact_locked(struct reg_store *s, const char *serial,
 		memcpy(*out, sqlite3_column_blob(st, 0), (size_t)n);
 		*len = (size_t)n;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -319,7 +319,7 @@ reg_device_list_locked(struct reg_store *s, reg_device_cb cb, void *arg,
 		row_device(st, &d);
 		cb(&d, arg);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r != SQLITE_DONE)
 		return brski_fail(e, BRSKI_EDB, "database: %s",
 		    sqlite3_errmsg(s->db));
@@ -399,7 +399,7 @@ reg_cert_get_locked(struct reg_store *s, const char *serial_hex,
 			memcpy(*der, c->der, c->der_len);
 		c->der = *der;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -418,7 +418,7 @@ reg_cert_list_locked(struct reg_store *s, reg_cert_cb cb, void *arg,
 		row_cert(st, &c);
 		cb(&c, arg);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r != SQLITE_DONE)
 		return brski_fail(e, BRSKI_EDB, "database: %s",
 		    sqlite3_errmsg(s->db));
@@ -446,7 +446,7 @@ revoke_tx(struct reg_store *s, const char *serial_hex, time_t when,
 	sqlite3_bind_text(st, 1, serial_hex, -1, SQLITE_TRANSIENT);
 	r = sqlite3_step(st);
 	was = r == SQLITE_ROW ? (time_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r == SQLITE_DONE)
 		return brski_fail(e, BRSKI_ENOTFOUND, "no certificate with "
 		    "serial %s (\"ctl certs\" lists them)", serial_hex);
@@ -501,7 +501,7 @@ read_counters(struct reg_store *s, long long *number, long long *revision,
 			*number = sqlite3_column_int64(st, 0);
 		*revision = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r != SQLITE_ROW)
 		return brski_fail(e, BRSKI_EDB, "database: no CRL state row: %s",
 		    sqlite3_errmsg(s->db));
@@ -539,7 +539,7 @@ crl_next_tx(struct reg_store *s, long long *number, long long *revision,
 		row_cert(st, &c);
 		cb(&c, arg);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (r != SQLITE_DONE)
 		return brski_fail(e, BRSKI_EDB, "database: %s",
 		    sqlite3_errmsg(s->db));

@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "ca.h"
+#include "db.h"
 #include "store.h"
 
 #define NOW 1800000000
@@ -305,6 +306,44 @@ test_reg_store_syncs_only_what_must_be_durable(void **state)
 	tu_rmdir(tmp);
 }
 
+/*
+ * db_prepare() reuses a statement once db_done() gave it back, reset
+ * and with its bindings cleared; the same SQL in use twice at once gets
+ * two statements.
+ */
+static void
+test_db_statement_cache(void **state)
+{
+	static const char *const schema[] = { "CREATE TABLE t (x)" };
+	struct brski_err	 e = { 0 };
+	sqlite3			*db = NULL;
+	sqlite3_stmt		*a = NULL, *b = NULL, *c = NULL;
+	char			*tmp = tu_tmpdir(), *path = tu_path(tmp, "c.db");
+
+	(void)state;
+	assert_rc(db_open(path, schema, 1, &db, &e), BRSKI_OK, &e);
+	assert_rc(db_prepare(db, "SELECT ?1", &a, &e), BRSKI_OK, &e);
+	assert_rc(db_prepare(db, "SELECT ?1", &b, &e), BRSKI_OK, &e);
+	assert_ptr_not_equal(a, b);
+	sqlite3_bind_int(a, 1, 7);
+	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(a, 0), 7);
+	db_done(a);
+	assert_rc(db_prepare(db, "SELECT ?1", &c, &e), BRSKI_OK, &e);
+	assert_ptr_equal(c, a);
+	assert_int_equal(sqlite3_step(c), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_type(c, 0), SQLITE_NULL);
+	db_done(c);
+	db_done(b);
+	assert_rc(db_prepare(db, "SELECT nothing FROM nowhere", &a, &e),
+	    BRSKI_EDB, &e);
+	assert_null(a);
+	db_done(NULL);
+	db_close(db);
+	free(path);
+	tu_rmdir(tmp);
+}
+
 /* The health probe: ok, then a moved file is noticed, then ok again. */
 static void
 test_reg_store_ping_notices_a_moved_file(void **state)
@@ -336,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_reg_devices_state_and_artifacts),
 		cmocka_unit_test(test_reg_store_ping_notices_a_moved_file),
 		cmocka_unit_test(test_reg_store_syncs_only_what_must_be_durable),
+		cmocka_unit_test(test_db_statement_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
