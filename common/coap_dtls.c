@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,62 @@
 #include <openssl/x509.h>
 
 #include "coap_dtls.h"
+
+#ifdef BRSKI_LAZY_COAP
+/*
+ * The pledge loads libcoap-3-openssl.so.3 when it first needs CoAPS
+ * (lazy_coap.h); the OpenSSL functions used here come from the libssl
+ * and libcrypto it needs, found through the same handle.
+ */
+#include "lazy_coap.h"
+
+#define LAZY_SSL_SYMS(X) \
+	X(SSL_get1_peer_certificate) X(SSL_get_peer_cert_chain) \
+	X(SSL_is_server) X(SSL_set_verify) X(SSL_use_certificate_chain_file) \
+	X(CRYPTO_free) X(OPENSSL_sk_num) X(OPENSSL_sk_value) X(X509_free) \
+	X(i2d_X509)
+
+static struct {
+	LAZY_SSL_SYMS(LAZY_MEMBER)
+} lazy_ssl;
+struct lazy_coap	lazy_coap;
+
+#define COAP_SYM(f)	{ #f, (void **)&lazy_coap.p_##f },
+#define SSL_SYM(f)	{ #f, (void **)&lazy_ssl.p_##f },
+
+/* Load once; later calls return the first result. */
+enum brski_rc
+lazy_coap_load(struct brski_err *e)
+{
+	static const struct lazy_sym	syms[] = {
+		LAZY_COAP_SYMS(COAP_SYM)
+		LAZY_SSL_SYMS(SSL_SYM)
+	};
+	static enum brski_rc		rc = BRSKI_EIO;
+	static int			tried;
+	static char			why[sizeof(e->msg)];
+
+	if (!tried) {
+		tried = 1;
+		if ((rc = lazy_load("libcoap-3-openssl.so.3", "libcoap3",
+		    syms, sizeof(syms) / sizeof(syms[0]), e)) != BRSKI_OK)
+			snprintf(why, sizeof(why), "%s", e->msg);
+		return rc;
+	}
+	return rc == BRSKI_OK ? BRSKI_OK : brski_fail(e, rc, "%s", why);
+}
+
+#define SSL_get1_peer_certificate (lazy_ssl.p_SSL_get1_peer_certificate)
+#define SSL_get_peer_cert_chain	(lazy_ssl.p_SSL_get_peer_cert_chain)
+#define SSL_is_server		(lazy_ssl.p_SSL_is_server)
+#define SSL_set_verify		(lazy_ssl.p_SSL_set_verify)
+#define SSL_use_certificate_chain_file (lazy_ssl.p_SSL_use_certificate_chain_file)
+#define CRYPTO_free		(lazy_ssl.p_CRYPTO_free)
+#define OPENSSL_sk_num		(lazy_ssl.p_OPENSSL_sk_num)
+#define OPENSSL_sk_value	(lazy_ssl.p_OPENSSL_sk_value)
+#define X509_free		(lazy_ssl.p_X509_free)
+#define i2d_X509		(lazy_ssl.p_i2d_X509)
+#endif /* BRSKI_LAZY_COAP */
 
 struct peer {
 	unsigned char	*der[COAP_DTLS_CHAIN_MAX];

@@ -26,6 +26,7 @@
 
 #include "coap_dtls.h"
 #include "key_pkcs11.h"
+#include "lazy_coap.h"
 #include "link_format.h"
 #include "log.h"
 #include "pledge.h"
@@ -231,16 +232,24 @@ pledge_coaps_close(struct pledge *p)
  * or between two registrars, could leave the DTLS layer shut down where a
  * version's cleanup does that.  Start once, clean up at exit.
  */
-static void
-coap_once(void)
+static int
+coap_once(struct outcome *o)
 {
-	static int	started;
+	static int		started;
+#ifdef BRSKI_LAZY_COAP
+	struct brski_err	e = { 0 };
 
+	if (lazy_coap_load(&e) != BRSKI_OK)
+		return pledge_fail(o, BRSKI_EXIT_CONFIG, "coaps: %s", e.msg);
+#else
+	(void)o;
+#endif
 	if (started)
-		return;
+		return 1;
 	started = 1;
 	coap_startup();
 	atexit(coap_cleanup);
+	return 1;
 }
 
 static int
@@ -288,11 +297,10 @@ pledge_coaps_connect(struct pledge *p, const struct x509_list *chain,
 		return pledge_fail(o, BRSKI_EXIT_CONFIG, "a key in a PKCS#11 "
 		    "token cannot be used over coaps:// (libcoap's DTLS takes "
 		    "keys as PEM): use https:// or a key file");
-	if (!resolve(p, &dst, o))
+	if (!coap_once(o) || !resolve(p, &dst, o))
 		return 0;
 	if ((c = p->coap = calloc(1, sizeof(*p->coap))) == NULL)
 		return pledge_fail(o, BRSKI_EXIT_INTERNAL, "out of memory");
-	coap_once();
 	if (x509_list_to_pem(&leaf, &c->cert, &c->cert_len, &e) != BRSKI_OK ||
 	    key_to_pem(key, &c->key, &c->key_len, &e) != BRSKI_OK) {
 		pledge_fail(o, BRSKI_EXIT_INTERNAL, "%s", e.msg);
@@ -512,9 +520,8 @@ pledge_coaps_discover(struct pledge *p, const char *url, struct outcome *o)
 		u.port = 5683;
 	memset(&jp, 0, sizeof(jp));
 	p->url = u;
-	if (!resolve(p, &dst, o))
+	if (!coap_once(o) || !resolve(p, &dst, o))
 		return 0;
-	coap_once();
 	coap_set_log_handler(libcoap_log);
 	coap_set_log_level(LOG_WARNING);
 	if ((c.ctx = coap_new_context(NULL)) == NULL ||

@@ -32,6 +32,64 @@
 #include "log.h"
 #include "pledge.h"
 
+#if defined(HAVE_AVAHI) && defined(BRSKI_LAZY_AVAHI)
+/*
+ * libavahi-client (and through it libavahi-common, libdbus and what
+ * they need) is loaded when the pledge first browses (lazy.h): a pledge
+ * given its registrar never maps them.
+ */
+#include "lazy.h"
+
+#define LAZY_AVAHI_SYMS(X) \
+	X(avahi_client_errno) X(avahi_client_free) X(avahi_client_new) \
+	X(avahi_service_browser_get_client) X(avahi_service_browser_new) \
+	X(avahi_service_resolver_free) X(avahi_service_resolver_get_client) \
+	X(avahi_service_resolver_new) X(avahi_address_snprint) \
+	X(avahi_simple_poll_free) X(avahi_simple_poll_get) \
+	X(avahi_simple_poll_iterate) X(avahi_simple_poll_new) \
+	X(avahi_simple_poll_quit) X(avahi_strerror) X(dbus_shutdown)
+
+static struct {
+	LAZY_AVAHI_SYMS(LAZY_MEMBER)
+} lazy_avahi;
+
+#define AVAHI_SYM(f)	{ #f, (void **)&lazy_avahi.p_##f },
+
+static enum brski_rc
+lazy_avahi_load(struct brski_err *e)
+{
+	static const struct lazy_sym	syms[] = { LAZY_AVAHI_SYMS(AVAHI_SYM) };
+	static int			loaded;
+
+	if (loaded)
+		return BRSKI_OK;
+	if (lazy_load("libavahi-client.so.3", "libavahi-client3", syms,
+	    sizeof(syms) / sizeof(syms[0]), e) != BRSKI_OK)
+		return e->rc;
+	loaded = 1;
+	return BRSKI_OK;
+}
+
+#define avahi_client_errno	(lazy_avahi.p_avahi_client_errno)
+#define avahi_client_free	(lazy_avahi.p_avahi_client_free)
+#define avahi_client_new	(lazy_avahi.p_avahi_client_new)
+#define avahi_service_browser_get_client \
+	(lazy_avahi.p_avahi_service_browser_get_client)
+#define avahi_service_browser_new (lazy_avahi.p_avahi_service_browser_new)
+#define avahi_service_resolver_free (lazy_avahi.p_avahi_service_resolver_free)
+#define avahi_service_resolver_get_client \
+	(lazy_avahi.p_avahi_service_resolver_get_client)
+#define avahi_service_resolver_new (lazy_avahi.p_avahi_service_resolver_new)
+#define avahi_address_snprint	(lazy_avahi.p_avahi_address_snprint)
+#define avahi_simple_poll_free	(lazy_avahi.p_avahi_simple_poll_free)
+#define avahi_simple_poll_get	(lazy_avahi.p_avahi_simple_poll_get)
+#define avahi_simple_poll_iterate (lazy_avahi.p_avahi_simple_poll_iterate)
+#define avahi_simple_poll_new	(lazy_avahi.p_avahi_simple_poll_new)
+#define avahi_simple_poll_quit	(lazy_avahi.p_avahi_simple_poll_quit)
+#define avahi_strerror		(lazy_avahi.p_avahi_strerror)
+#define dbus_shutdown		(lazy_avahi.p_dbus_shutdown)
+#endif
+
 /* The DNS-SD service type of each kind, indexed by enum discover_kind */
 static const struct {
 	const char	*type;
@@ -304,6 +362,16 @@ pledge_discover(enum discover_transport t, int timeout_s,
 
 	*out = NULL;
 	*count = 0;
+#ifdef BRSKI_LAZY_AVAHI
+	{
+		struct brski_err	e = { 0 };
+
+		if (lazy_avahi_load(&e) != BRSKI_OK)
+			return pledge_fail(o, BRSKI_EXIT_DISCOVERY, "no "
+			    "registrar URL and no DNS-SD: %s (or set "
+			    "--registrar %s://host:port)", e.msg, url);
+	}
+#endif
 	memset(&b, 0, sizeof(b));
 	for (i = 0; order[t][i] >= 0; i++) {
 		b.browsed[order[t][i]] = 1;

@@ -12,6 +12,20 @@ need coap-client-openssl
 [ -x "$PY" ] && $PY -c 'import cbor2, cryptography' 2>/dev/null ||
     skip "Debian's python3-cbor2 and python3-cryptography are needed"
 
+# libcoap, OpenSSL, Avahi and D-Bus are loaded when first used, not
+# linked (common/lazy.h): an https pledge never maps them
+if command -v readelf >/dev/null 2>&1; then
+	needed=$(readelf -d "$PLEDGE" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	case $needed in
+	*coap*|*libssl*|*libcrypto*|*avahi*|*dbus*)
+		fail "brski-pledge links $needed" ;;
+	esac
+	case $needed in
+	*libwolfssl*) ok "brski-pledge links only $needed" ;;
+	*) fail "readelf shows no wolfSSL in brski-pledge: $needed" ;;
+	esac
+fi
+
 P=$T/pki
 "$CERTS" init "$P" >/dev/null
 "$CERTS" idevid "$P" 0002 0003 0004 >/dev/null

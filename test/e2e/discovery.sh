@@ -200,6 +200,7 @@ VG=""	# memcheck for a pledge run, where it can run
 if command -v valgrind >/dev/null 2>&1 &&
     ! grep -q 'enable-sanitizers' "$top_builddir/config.status" 2>/dev/null; then
 	VG="valgrind -q --leak-check=full --show-leak-kinds=all
+	    --suppressions=$top_srcdir/test/valgrind.supp
 	    --errors-for-leak-kinds=all --error-exitcode=99"
 fi
 
