@@ -13,8 +13,8 @@
 # Knobs (environment): BENCH_PLEDGES (full enrollments, default 300),
 # BENCH_CONC (concurrent pledges, 8), BENCH_EST (EST requests, 3000),
 # BENCH_MASA (vouchers, 2000), BENCH_BIG (concurrent pledges of the big
-# run, 1000), BENCH_BIG_THREADS (registrar --threads settings of the big
-# run, "4 0 16"), BENCH_SECONDS (per crypto operation, 1),
+# run, 1000), BENCH_BIG_THREADS (registrar settings of the big run,
+# "4 0 16 2lean": --threads N, "lean" adds --connection-memory 8192), BENCH_SECONDS (per crypto operation, 1),
 # BENCH_PLEDGE_RUNS (pledge footprint samples, 21), KEEP=1 (keep the
 # scratch directory).
 set -eu
@@ -385,29 +385,34 @@ if want big; then
 	echo
 	echo "== 5. $BIG pledges at once against one registrar (bench/pledgeload -b)"
 	maxc=$((BIG + 64))
-	for thr in ${BENCH_BIG_THREADS:-4 0 16}; do
+	# "N": --threads N with the defaults; "Nlean": --threads N and
+	# --connection-memory 8192, the setting for memory over throughput
+	for cfg in ${BENCH_BIG_THREADS:-4 0 16 2lean}; do
+		thr=${cfg%lean}
+		lean=""
+		[ "$thr" = "$cfg" ] || lean="--connection-memory 8192"
 		# every pledge is 127.0.0.1: no per-address limit here
 		MASA_OPTS="--max-connections $((BIG + 64)) --max-connections-per-ip 0" \
 		    daemons big --threads "$thr" --max-connections "$maxc" \
-		    --max-connections-per-ip 0 --connection-timeout 600
+		    --max-connections-per-ip 0 --connection-timeout 600 $lean
 		rm -f "$T/stop"
-		sample "$reg_pid" "$RPORT" "$T/big-$thr.samples" &
+		sample "$reg_pid" "$RPORT" "$T/big-$cfg.samples" &
 		spid=$!
 		r0=$(cpu_ms "$reg_pid") m0=$(cpu_ms "$masa_pid")
-		out=$("$B/bench/pledgeload" -b -n "$BIG" -T 600 -N "big_t$thr" \
-		    "$P" "$RURL" | tee "$T/big-$thr.txt" | grep '^RESULT') || true
+		out=$("$B/bench/pledgeload" -b -n "$BIG" -T 600 -N "big_t$cfg" \
+		    "$P" "$RURL" | tee "$T/big-$cfg.txt" | grep '^RESULT') || true
 		rcpu=$(( $(cpu_ms "$reg_pid") - r0 )) mcpu=$(( $(cpu_ms "$masa_pid") - m0 ))
 		touch "$T/stop"
 		wait "$spid" 2>/dev/null || true
 		hwm=$(hwm_kb "$reg_pid")
-		peakc=$(awk 'BEGIN { m = 0 } $3 > m { m = $3 } END { print m }' "$T/big-$thr.samples")
-		peakt=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$T/big-$thr.samples")
-		grep -v '^RESULT' "$T/big-$thr.txt" | head -6
-		row "big_t${thr}_ok" "$(field "$out" ok)/$BIG" pledges "registrar threads=$thr max-connections=$maxc: $(field "$out" failed) failed, $(field "$out" enrollstatus_conn_failed) enrollstatus sessions failed"
-		row "big_t${thr}_peak_conns" "$peakc" conns "established TLS connections at the registrar, sampled every 0.2 s (all $BIG connected before any request: $(field "$out" connected_at_once))"
-		row "big_t${thr}_rss" "$(calc "$hwm / 1024" 1)" MiB "registrar VmHWM (goal < 64 MiB); up to $peakt threads"
-		row "big_t${thr}_latency" "$(field "$out" enroll_p50_ms)/$(field "$out" enroll_p99_ms)" ms "p50/p99 per enrollment after all connected (TLS connect p50 $(field "$out" connect_p50_ms) ms, p99 $(field "$out" connect_p99_ms) ms)"
-		row "big_t${thr}_rate" "$(field "$out" rate)" enroll/s "wall $(field "$out" wall_s) s; CPU per enrollment registrar $(calc "$rcpu / $BIG" 1) ms, MASA $(calc "$mcpu / $BIG" 1) ms"
+		peakc=$(awk 'BEGIN { m = 0 } $3 > m { m = $3 } END { print m }' "$T/big-$cfg.samples")
+		peakt=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$T/big-$cfg.samples")
+		grep -v '^RESULT' "$T/big-$cfg.txt" | head -6
+		row "big_t${cfg}_ok" "$(field "$out" ok)/$BIG" pledges "registrar threads=$thr${lean:+ $lean} max-connections=$maxc: $(field "$out" failed) failed, $(field "$out" enrollstatus_conn_failed) enrollstatus sessions failed"
+		row "big_t${cfg}_peak_conns" "$peakc" conns "established TLS connections at the registrar, sampled every 0.2 s (all $BIG connected before any request: $(field "$out" connected_at_once))"
+		row "big_t${cfg}_rss" "$(calc "$hwm / 1024" 1)" MiB "registrar VmHWM (goal < 64 MiB); up to $peakt threads"
+		row "big_t${cfg}_latency" "$(field "$out" enroll_p50_ms)/$(field "$out" enroll_p99_ms)" ms "p50/p99 per enrollment after all connected (TLS connect p50 $(field "$out" connect_p50_ms) ms, p99 $(field "$out" connect_p99_ms) ms)"
+		row "big_t${cfg}_rate" "$(field "$out" rate)" enroll/s "wall $(field "$out" wall_s) s; CPU per enrollment registrar $(calc "$rcpu / $BIG" 1) ms, MASA $(calc "$mcpu / $BIG" 1) ms"
 	done
 	MASA_OPTS=""
 fi
