@@ -432,10 +432,6 @@ httpd_free(struct httpd *h)
 	free(h);
 }
 
-/*
- * Start serving.  The certificate file holds the chain (leaf first) sent
- * to clients; a client certificate is requested, never required.
- */
 /* The HTTPD_CONF_OPTS settings of c into hc (the rest stays). */
 void
 httpd_conf_read(const struct conf *c, struct httpd_conf *hc)
@@ -448,6 +444,10 @@ httpd_conf_read(const struct conf *c, struct httpd_conf *hc)
 	hc->conn_memory = (size_t)conf_int(c, "connection-memory");
 }
 
+/*
+ * Start serving.  The certificate file holds the chain (leaf first) sent
+ * to clients; a client certificate is requested, never required.
+ */
 enum brski_rc
 httpd_start(const struct httpd_conf *conf, struct httpd **out,
     struct brski_err *e)
