@@ -72,6 +72,17 @@ rand_cleanup(void)
 	wc_ecc_fp_free();
 }
 
+/*
+ * Drop the calling thread's FP_ECC cache (tables and entries), keep its
+ * generator: for a one-shot process between steps whose keys do not
+ * meet again (pledge_forget_tables()).
+ */
+void
+rand_forget_tables(void)
+{
+	wc_ecc_fp_free();
+}
+
 enum brski_rc
 rand_bytes(uint8_t *out, size_t len, struct brski_err *e)
 {

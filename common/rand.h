@@ -14,5 +14,6 @@
 enum brski_rc	 rand_bytes(uint8_t *, size_t, struct brski_err *);
 void		*rand_rng(void);
 void		 rand_cleanup(void);
+void		 rand_forget_tables(void);
 
 #endif /* BRSKI_RAND_H */

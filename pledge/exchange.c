@@ -131,6 +131,7 @@ pledge_get_voucher(struct pledge *p, struct outcome *o)
 		    e.msg);
 	log_info("voucher-request signed (serial %s, %zu bytes)",
 	    p->idevid_chain.v[0]->serial_number, p->pvr_len);
+	pledge_forget_tables(p);	/* the IDevID's keys are done */
 	if (!post_pvr(p, o))
 		return 0;
 	log_info("voucher received (%zu bytes)", p->voucher_len);

@@ -196,6 +196,7 @@ report_enrolled(struct pledge *p)
 	struct x509_list	chain = { &p->ldevid, 1 };
 	struct outcome		o;
 
+	pledge_forget_tables(p);	/* the MASA's and the CSR's are done */
 	if (!pledge_connect(p, &chain, p->ldevid_key, &p->domain_cas, &o)) {
 		log_warn("enrollstatus not sent: %s", o.why);
 		return;
@@ -468,6 +469,7 @@ main(int argc, char **argv)
 	int		 first, ok, dnssd = 0, due = 1;
 
 	memset(&p, 0, sizeof(p));
+	p.one_shot = 1;
 	if ((c = conf_new(opts)) == NULL)
 		return BRSKI_EXIT_INTERNAL;
 	switch (daemon_start(c, "brski-pledge", "[enroll | reenroll | status]",

@@ -28,6 +28,8 @@ struct pledge {
 	enum httpc_tls_version	 tls_version;
 	int			 rekey;		/* reenroll with a new key */
 	int			 coaps;		/* cBRSKI over DTLS */
+	int			 one_shot;	/* a process per run: forget
+						 * wolfSSL's tables (net.c) */
 	const char		*idevid_file;	/* the chain, for libcoap */
 	/* the run */
 	struct httpc_conn	*conn;
@@ -52,6 +54,7 @@ struct outcome {
 
 int	pledge_fail(struct outcome *, enum brski_exit, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+void	pledge_forget_tables(const struct pledge *);
 int	pledge_connect(struct pledge *, const struct x509_list *,
 	    const struct brski_key *, const struct x509_list *,
 	    struct outcome *);
