@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cryptographically strong random bytes (nonces, serial numbers) from
- * wolfSSL's DRBG, one generator per thread.
+ * wolfSSL's DRBG, one generator per thread; and the lifetime of the
+ * other per-thread wolfSSL state, the FP_ECC cache.
  */
 #ifndef BRSKI_RAND_H
 #define BRSKI_RAND_H
