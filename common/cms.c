@@ -318,90 +318,6 @@ check_outer(const uint8_t *der, size_t len, struct brski_err *e)
 	return BRSKI_OK;
 }
 
-/* The issuer Name and serialNumber TLVs of a DER Certificate. */
-static int
-cert_issuer_serial(const struct der_tlv *c, struct der_tlv *issuer,
-    struct der_tlv *serial)
-{
-	struct der_tlv	tbs, f, alg;
-	size_t		off = 0;
-
-	if (der_expect(c->val, c->len, DER_SEQUENCE, &tbs, NULL) != BRSKI_OK ||
-	    der_read(tbs.val, tbs.len, &f, NULL) != BRSKI_OK)
-		return 0;
-	if (f.tag == DER_CTX_C(0)) {		/* [0] version */
-		off = f.raw_len;
-		if (der_read(tbs.val + off, tbs.len - off, &f, NULL) != BRSKI_OK)
-			return 0;
-	}
-	*serial = f;
-	off += f.raw_len;
-	return f.tag == DER_INTEGER && der_expect(tbs.val + off, tbs.len - off,
-	    DER_SEQUENCE, &alg, NULL) == BRSKI_OK && der_expect(tbs.val + off +
-	    alg.raw_len, tbs.len - off - alg.raw_len, DER_SEQUENCE, issuer,
-	    NULL) == BRSKI_OK;
-}
-
-/*
- * wolfSSL 5.5.4 verifies a SignerInfo by trying the message's
- * certificates in order until one fits, and writes a message's signer
- * last (ours; openssl's order varies): each check paid for a failing
- * verification first, two for an RVR.  In der (our copy), move the
- * certificate that the first SignerInfo names by issuerAndSerialNumber
- * to the front of the certificates field.  Only unsigned bytes move and
- * every length stays; anything unexpected leaves der as it is, and
- * wolfSSL decides as before.
- */
-static void
-signer_first(uint8_t *der, size_t len)
-{
-	struct der_tlv	ci, oid, ex, sd, f, certs = { 0 }, sis = { 0 }, si, v;
-	struct der_tlv	sid, iss, ser, c, ci_iss, ci_ser;
-	size_t		off, at;
-	uint8_t		*tmp;
-
-	if (der_expect(der, len, DER_SEQUENCE, &ci, NULL) != BRSKI_OK ||
-	    der_expect(ci.val, ci.len, DER_OID, &oid, NULL) != BRSKI_OK ||
-	    der_expect(ci.val + oid.raw_len, ci.len - oid.raw_len,
-	    DER_CTX_C(0), &ex, NULL) != BRSKI_OK ||
-	    der_expect(ex.val, ex.len, DER_SEQUENCE, &sd, NULL) != BRSKI_OK)
-		return;
-	for (off = 0; off < sd.len; off += f.raw_len) {
-		if (der_read(sd.val + off, sd.len - off, &f, NULL) != BRSKI_OK)
-			return;
-		if (f.tag == DER_CTX_C(0))
-			certs = f;
-		sis = f;				/* the last: signerInfos */
-	}
-	if (certs.raw == NULL || sis.tag != DER_SET ||
-	    der_expect(sis.val, sis.len, DER_SEQUENCE, &si, NULL) != BRSKI_OK ||
-	    der_expect(si.val, si.len, DER_INTEGER, &v, NULL) != BRSKI_OK ||
-	    der_expect(si.val + v.raw_len, si.len - v.raw_len, DER_SEQUENCE,
-	    &sid, NULL) != BRSKI_OK ||
-	    der_expect(sid.val, sid.len, DER_SEQUENCE, &iss, NULL) != BRSKI_OK ||
-	    der_expect(sid.val + iss.raw_len, sid.len - iss.raw_len,
-	    DER_INTEGER, &ser, NULL) != BRSKI_OK)
-		return;
-	for (off = 0; off < certs.len; off += c.raw_len) {
-		if (der_read(certs.val + off, certs.len - off, &c, NULL) !=
-		    BRSKI_OK || c.tag != DER_SEQUENCE)
-			return;
-		if (!cert_issuer_serial(&c, &ci_iss, &ci_ser) ||
-		    ci_iss.raw_len != iss.raw_len || ci_ser.raw_len !=
-		    ser.raw_len || memcmp(ci_iss.raw, iss.raw, iss.raw_len) != 0 ||
-		    memcmp(ci_ser.raw, ser.raw, ser.raw_len) != 0)
-			continue;
-		if (off == 0 || (tmp = malloc(c.raw_len)) == NULL)
-			return;
-		at = (size_t)(certs.val - der);
-		memcpy(tmp, c.raw, c.raw_len);
-		memmove(der + at + c.raw_len, der + at, off);
-		memcpy(der + at, tmp, c.raw_len);
-		free(tmp);
-		return;
-	}
-}
-
 static int
 p7_verify(const uint8_t *der, size_t len, const struct x509_cert *hint,
     PKCS7 **out)
@@ -460,7 +376,6 @@ cms_verify(const uint8_t *der, size_t len, const uint8_t *expect_ctype,
 		goto out;
 	}
 	memcpy(copy, der, len);
-	signer_first(copy, len);
 	ret = p7_verify(copy, len, NULL, &p7);
 	for (i = 0; ret != 0 && anchors != NULL && i < anchors->n; i++) {
 		memcpy(copy, der, len);
