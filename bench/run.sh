@@ -15,7 +15,8 @@
 # BENCH_MASA (vouchers, 2000), BENCH_BIG (concurrent pledges of the big
 # run, 1000), BENCH_BIG_THREADS (registrar settings of the big run,
 # "4 0 16 2lean": --threads N, "lean" adds --connection-memory 8192), BENCH_SECONDS (per crypto operation, 1),
-# BENCH_PLEDGE_RUNS (pledge footprint samples, 21), KEEP=1 (keep the
+# BENCH_PLEDGE_RUNS (pledge footprint samples, 21), BENCH_POOL_RUNS
+# (runs of the pool scenario, the median is reported, 3), KEEP=1 (keep the
 # scratch directory).
 set -eu
 cd "$(dirname "$0")/.."
@@ -42,6 +43,7 @@ MASA_N=${BENCH_MASA:-2000}
 BIG=${BENCH_BIG:-1000}
 SECS=${BENCH_SECONDS:-1}
 PLEDGE_N=${BENCH_PLEDGE_RUNS:-21}
+POOL_RUNS=${BENCH_POOL_RUNS:-3}
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
 
 # ---------------------------------------------------------------- build
@@ -86,7 +88,7 @@ field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 # ---------------------------------------------------------------- PKI
 P=$T/pki
 NID=$BIG
-[ "$PLEDGES" -gt "$NID" ] && NID=$PLEDGES
+[ $((PLEDGES * POOL_RUNS)) -gt "$NID" ] && NID=$((PLEDGES * POOL_RUNS))
 echo "== PKI with $NID IDevIDs in $P"
 "$CERTS" init "$P" >/dev/null
 "$CERTS" idevid "$P" $(seq -f %04g 2 "$NID") >/dev/null
@@ -245,34 +247,48 @@ fi
 
 if want pool; then
 	echo
-	echo "== 2c. full BRSKI enrollments: a pool of $CONC warm pledge clients (bench/pledgeload -w), $PLEDGES pledges"
+	echo "== 2c. full BRSKI enrollments: a pool of $CONC warm pledge clients (bench/pledgeload -w), $PLEDGES pledges, $POOL_RUNS runs"
 	daemons pool
 	# one enrollment first: the registrar's MASA connection is then open
 	"$B/bench/pledgeload" -n 1 -f "$NID" -N warm "$P" "$RURL" >/dev/null ||
 	    echo "warm-up enrollment failed"
 	prof_start pool
-	r0=$(cpu_ms "$reg_pid") m0=$(cpu_ms "$masa_pid")
-	"$B/bench/rusage" "$B/bench/pledgeload" -w "$CONC" -n "$PLEDGES" \
-	    -N pool "$P" "$RURL" >"$T/pool.txt" || true
-	rcpu=$(( $(cpu_ms "$reg_pid") - r0 )) mcpu=$(( $(cpu_ms "$masa_pid") - m0 ))
+	: >"$T/pool.runs"
+	for k in $(seq 1 "$POOL_RUNS"); do
+		r0=$(cpu_ms "$reg_pid") m0=$(cpu_ms "$masa_pid")
+		"$B/bench/rusage" "$B/bench/pledgeload" -w "$CONC" -n "$PLEDGES" \
+		    -f $(( (k - 1) * PLEDGES + 1 )) -N pool "$P" "$RURL" \
+		    >"$T/pool-$k.txt" || true
+		rcpu=$(( $(cpu_ms "$reg_pid") - r0 )) mcpu=$(( $(cpu_ms "$masa_pid") - m0 ))
+		out=$(grep '^RESULT' "$T/pool-$k.txt") || out=""
+		grep -v '^RESULT\|^connected before' "$T/pool-$k.txt" | sed '$d' | head -6
+		# rusage's line: wall user sys maxrss
+		pcpu=$(tail -1 "$T/pool-$k.txt" | awk 'NF == 4 { printf "%d", ($2 + $3) * 1000 }')
+		n=$(field "$out" ok)
+		if [ -n "$n" ] && [ "$n" -gt 0 ] && [ -n "$pcpu" ]; then
+			# rate ok failed pledges-ms registrar-ms masa-ms p50 p99
+			echo "$(field "$out" rate) $n $(field "$out" failed) $pcpu $rcpu $mcpu $(field "$out" enroll_p50_ms) $(field "$out" enroll_p99_ms)" >>"$T/pool.runs"
+		else
+			echo "pool run $k failed:"; tail -5 "$T/pool-$k.txt"
+		fi
+	done
 	prof_stop pool
-	out=$(grep '^RESULT' "$T/pool.txt") || out=""
-	grep -v '^RESULT\|^connected before' "$T/pool.txt" | sed '$d' | head -6
-	# rusage's line: wall user sys maxrss
-	pcpu=$(tail -1 "$T/pool.txt" | awk 'NF == 4 { printf "%d", ($2 + $3) * 1000 }')
-	n=$(field "$out" ok)
-	if [ -n "$n" ] && [ "$n" -gt 0 ] && [ -n "$pcpu" ]; then
-		rate=$(field "$out" rate)
+	if [ -s "$T/pool.runs" ]; then
+		# the run with the median rate stands for all; every run listed
+		med=$(sort -n "$T/pool.runs" | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }')
+		set -- $med
+		rate=$1 n=$2 nfail=$3 pcpu=$4 rcpu=$5 mcpu=$6
 		cpu_each=$(calc "($rcpu + $mcpu + $pcpu) / $n" 2)
-		row pool_rate "$rate" enroll/s "$n ok, $(field "$out" failed) failed, $PLEDGES pledges by $CONC warm clients in one process, wall $(field "$out" wall_s) s"
+		runs=$(awk -v f="$FLOOR" '{ printf "%s%.1f/s (%.2f)", (NR > 1 ? ", " : ""), $1, (f > 0 ? $1 / f : 0) }' "$T/pool.runs")
+		cpus=$(awk -v f="$FLOOR_CPU" '{ c = ($4 + $5 + $6) * 1000 / $2; printf "%s%.2f ms (%.2f)", (NR > 1 ? ", " : ""), c / 1000, (c > 0 ? f / c : 0) }' "$T/pool.runs")
+		row pool_rate "$rate" enroll/s "median of $(wc -l <"$T/pool.runs") runs: $runs; $n ok, $nfail failed each run of $PLEDGES pledges by $CONC warm clients in one process"
 		row pool_vs_floor "$(ratio "$rate" "$FLOOR")" ratio "measured rate / crypto-only ceiling (goal >= 0.5)"
-		row pool_cpu "$cpu_each" ms "CPU per enrollment: pledges $(calc "$pcpu / $n" 1) + registrar $(calc "$rcpu / $n" 1) + MASA $(calc "$mcpu / $n" 1) ms"
+		row pool_cpu "$cpu_each" ms "CPU per enrollment: pledges $(calc "$pcpu / $n" 1) + registrar $(calc "$rcpu / $n" 1) + MASA $(calc "$mcpu / $n" 1) ms; all runs: $cpus"
 		row pool_cpu_vs_floor "$(ratio "$FLOOR_CPU" "$(calc "$cpu_each * 1000" 0)")" ratio "crypto floor CPU / measured CPU per enrollment"
 		row pool_infra_cpu_vs_floor "$(ratio "$FLOOR_INFRA_CPU" "$(calc "($rcpu + $mcpu) * 1000 / $n" 0)")" ratio "registrar + MASA: crypto floor CPU / measured CPU"
-		row pool_latency "$(field "$out" enroll_p50_ms)/$(field "$out" enroll_p99_ms)" ms "p50/p99 of one enrollment, connect to enrollstatus"
+		row pool_latency "$7/$8" ms "p50/p99 of one enrollment, connect to enrollstatus"
 	else
-		echo "pool run failed:"; tail -5 "$T/pool.txt"
-		row pool_rate 0 enroll/s "failed: see $T/pool.txt"
+		row pool_rate 0 enroll/s "failed: see $T/pool-*.txt"
 	fi
 fi
 
