@@ -1063,6 +1063,66 @@ test_x509_dup_equal_label(void **state)
 	x509_free(NULL);
 }
 
+/*
+ * x509_verify() hands wolfSSL the SubjectPublicKeyInfo that x509_parse()
+ * kept for an EC issuer instead of decoding the issuer again: for each
+ * curve those must be the bytes wolfSSL decodes, a chain must verify,
+ * and neither a child whose signature is damaged nor an anchor of the
+ * same name with another key may pass.
+ */
+static void
+test_x509_ec_issuer_key_as_wolfssl_decodes_it(void **state)
+{
+	static const enum key_type	 kt[] = { KEY_EC_P256, KEY_EC_P384,
+	    KEY_EC_P521 };
+	struct brski_err		 e = { 0 };
+	struct x509_template		 t;
+	struct tu_node			 ca, other, leaf;
+	struct x509_list		 anchors = { 0 };
+	struct x509_cert		*flipped = NULL;
+	DecodedCert			 dc;
+	uint8_t				 bad[4096];
+	size_t				 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(kt) / sizeof(kt[0]); i++) {
+		tu_template(&t, "curve CA", 1);
+		tu_issue(&ca, kt[i], &t, NULL);
+		tu_issue(&other, kt[i], &t, NULL);	/* same name, other key */
+		tu_template(&t, "curve leaf", 0);
+		tu_issue(&leaf, KEY_EC_P256, &t, &ca);
+		wc_InitDecodedCert(&dc, ca.cert->der, (word32)ca.cert->der_len,
+		    NULL);
+		assert_int_equal(wc_ParseCert(&dc, CERT_TYPE, NO_VERIFY, NULL),
+		    0);
+		assert_int_equal(ca.cert->key_oid, ECDSAk);
+		assert_int_equal(dc.pubKeySize, ca.cert->spki_len);
+		assert_memory_equal(dc.publicKey, ca.cert->spki,
+		    ca.cert->spki_len);
+		wc_FreeDecodedCert(&dc);
+		tu_list(&anchors, &ca);
+		assert_rc(x509_verify(leaf.cert, NULL, &anchors, TU_NOW, NULL,
+		    &e), BRSKI_OK, &e);
+		/* the leaf with one bit of its signature flipped */
+		assert_true(leaf.cert->der_len <= sizeof(bad));
+		memcpy(bad, leaf.cert->der, leaf.cert->der_len);
+		bad[leaf.cert->der_len - 1] ^= 0x01;
+		assert_rc(x509_parse(bad, leaf.cert->der_len, &flipped, &e),
+		    BRSKI_OK, &e);
+		assert_rc(x509_verify(flipped, NULL, &anchors, TU_NOW, NULL,
+		    &e), BRSKI_EVERIFY, &e);
+		x509_free(flipped);
+		x509_list_free(&anchors);
+		tu_list(&anchors, &other);
+		assert_rc(x509_verify(leaf.cert, NULL, &anchors, TU_NOW, NULL,
+		    &e), BRSKI_EVERIFY, &e);
+		x509_list_free(&anchors);
+		tu_node_free(&leaf);
+		tu_node_free(&other);
+		tu_node_free(&ca);
+	}
+}
+
 int
 main(void)
 {
@@ -1097,6 +1157,7 @@ main(void)
 		T(test_x509_list_parse_over_64_certificates),
 		T(test_x509_list_load_file),
 		T(test_x509_dup_equal_label),
+		T(test_x509_ec_issuer_key_as_wolfssl_decodes_it),
 	};
 #undef T
 
