@@ -3,8 +3,8 @@
  * Load a shared library and its entry points when first needed
  * (dlopen/dlsym), for the pledge: libcoap with OpenSSL for CoAPS, and
  * Avahi with D-Bus for discovery, are then mapped only in a pledge that
- * uses them.  A pledge on https:// with a configured registrar starts
- * with 8 libraries instead of 19 (~3 MB less resident, bench/README.md).
+ * uses them.  A pledge on https:// with a configured registrar needs 6
+ * libraries instead of 19 (~2.8 MB less resident, bench/README.md).
  * Programs that always need a library link it as usual.
  */
 #ifndef BRSKI_LAZY_H
