@@ -127,6 +127,25 @@ db_done(sqlite3_stmt *st)
 	db_done(st);
 }
 
+/*
+ * Step a statement that returns no rows, then db_done() it: BRSKI_EPOLICY
+ * for a constraint (a UNIQUE serial, a foreign key), BRSKI_EDB otherwise.
+ */
+enum brski_rc
+db_step_done(sqlite3 *db, sqlite3_stmt *st, struct brski_err *e)
+{
+	int	r = sqlite3_step(st);
+
+	db_done(st);
+	if (r == SQLITE_CONSTRAINT)
+		return brski_fail(e, BRSKI_EPOLICY, "database: %s",
+		    sqlite3_errmsg(db));
+	if (r != SQLITE_DONE)
+		return brski_fail(e, BRSKI_EDB, "database: %s",
+		    sqlite3_errmsg(db));
+	return BRSKI_OK;
+}
+
 /* Bring the schema from PRAGMA user_version up to nschema. */
 static enum brski_rc
 migrate(sqlite3 *db, const char *const *schema, int nschema,

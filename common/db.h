@@ -23,6 +23,7 @@ void		db_rollback(sqlite3 *);
 enum brski_rc	db_prepare(sqlite3 *, const char *, sqlite3_stmt **,
 		    struct brski_err *);
 void		db_done(sqlite3_stmt *);
+enum brski_rc	db_step_done(sqlite3 *, sqlite3_stmt *, struct brski_err *);
 enum brski_rc	db_integrity_check(sqlite3 *, struct brski_err *);
 enum brski_rc	db_ping(sqlite3 *, struct brski_err *);
 void		db_close(sqlite3 *);

@@ -78,21 +78,6 @@ unlock(struct masa_store *s)
 }
 
 static enum brski_rc
-step_done(sqlite3 *db, sqlite3_stmt *st, struct brski_err *e)
-{
-	int	r = sqlite3_step(st);
-
-	db_done(st);
-	if (r == SQLITE_CONSTRAINT)
-		return brski_fail(e, BRSKI_EPOLICY, "database: %s",
-		    sqlite3_errmsg(db));
-	if (r != SQLITE_DONE)
-		return brski_fail(e, BRSKI_EDB, "database: %s",
-		    sqlite3_errmsg(db));
-	return BRSKI_OK;
-}
-
-static enum brski_rc
 sq_device_add_locked(struct masa_store *s, const char *serial,
     struct brski_err *e)
 {
@@ -104,7 +89,7 @@ sq_device_add_locked(struct masa_store *s, const char *serial,
 	    "VALUES (?, strftime('%s','now'))", &st, e) != BRSKI_OK)
 		return BRSKI_EDB;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_TRANSIENT);
-	if ((rc = step_done(db, st, e)) == BRSKI_EPOLICY)
+	if ((rc = db_step_done(db, st, e)) == BRSKI_EPOLICY)
 		return brski_fail(e, BRSKI_EPOLICY, "device %s is already known",
 		    serial);
 	return rc;
@@ -169,7 +154,7 @@ sq_device_assign_locked(struct masa_store *s, const char *serial,
 	sqlite3_bind_text(st, 1, domain_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, domain_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, serial, -1, SQLITE_TRANSIENT);
-	if ((rc = step_done(db, st, e)) != BRSKI_OK)
+	if ((rc = db_step_done(db, st, e)) != BRSKI_OK)
 		return rc;
 	if (sqlite3_changes(db) == 0)
 		return brski_fail(e, BRSKI_ENOTFOUND, "device %s is not known to "
@@ -243,7 +228,7 @@ record(sqlite3 *db, const struct masa_issue *is, struct brski_err *e)
 	    SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 8, is->request, (int)is->request_len,
 	    SQLITE_TRANSIENT);
-	if ((rc = step_done(db, st, e)) != BRSKI_OK)
+	if ((rc = db_step_done(db, st, e)) != BRSKI_OK)
 		return rc;
 	if (db_prepare(db, "INSERT INTO audit(serial, date, domain_id, nonce, "
 	    "assertion, voucher_id) VALUES (?, ?, ?, ?, ?, "
@@ -254,7 +239,7 @@ record(sqlite3 *db, const struct masa_issue *is, struct brski_err *e)
 	sqlite3_bind_text(st, 3, is->domain_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, is->nonce, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 5, is->assertion, -1, SQLITE_TRANSIENT);
-	return step_done(db, st, e);
+	return db_step_done(db, st, e);
 }
 
 /*

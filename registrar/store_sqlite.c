@@ -126,21 +126,6 @@ reg_store_close(struct reg_store *s)
 	free(s);
 }
 
-static enum brski_rc
-step_done(sqlite3 *db, sqlite3_stmt *st, struct brski_err *e)
-{
-	int	r = sqlite3_step(st);
-
-	db_done(st);
-	if (r == SQLITE_CONSTRAINT)
-		return brski_fail(e, BRSKI_EPOLICY, "database: %s",
-		    sqlite3_errmsg(db));
-	if (r != SQLITE_DONE)
-		return brski_fail(e, BRSKI_EDB, "database: %s",
-		    sqlite3_errmsg(db));
-	return BRSKI_OK;
-}
-
 #define DEVICE_COLUMNS "d.serial, d.state, d.idevid_sha256, d.first_seen, " \
 	"d.last_seen, d.voucher_ok, d.voucher_at, " \
 	"(SELECT status FROM reports r WHERE r.device = d.serial AND " \
@@ -220,7 +205,7 @@ reg_device_seen_locked(struct reg_store *s, const char *serial, const char *fp,
 	sqlite3_bind_text(st, 3, fp, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 4, idevid, (int)idevid_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, now);
-	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
+	if ((rc = db_step_done(s->db, st, e)) != BRSKI_OK)
 		return rc;
 	return reg_device_get_locked(s, serial, d, e);
 }
@@ -237,7 +222,7 @@ reg_device_set_state_locked(struct reg_store *s, const char *serial,
 		return BRSKI_EDB;
 	sqlite3_bind_text(st, 1, reg_state_name(state), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, serial, -1, SQLITE_TRANSIENT);
-	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
+	if ((rc = db_step_done(s->db, st, e)) != BRSKI_OK)
 		return rc;
 	if (sqlite3_changes(s->db) == 0)
 		return brski_fail(e, BRSKI_ENOTFOUND, "device %s is not known",
@@ -262,7 +247,7 @@ reg_device_voucher_locked(struct reg_store *s, const char *serial,
 	sqlite3_bind_blob(st, 3, rvr, (int)rvr_len, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 4, v, (int)v_len, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 5, serial, -1, SQLITE_TRANSIENT);
-	return step_done(s->db, st, e);
+	return db_step_done(s->db, st, e);
 }
 
 /* One of the stored artifacts ("pvr", "rvr", "voucher", "idevid"). */
@@ -348,7 +333,7 @@ reg_cert_record_locked(struct reg_store *s, const struct reg_cert *c,
 	sqlite3_bind_int64(st, 5, c->not_after);
 	sqlite3_bind_int64(st, 6, c->issued_at);
 	sqlite3_bind_blob(st, 7, c->der, (int)c->der_len, SQLITE_TRANSIENT);
-	return step_done(s->db, st, e);
+	return db_step_done(s->db, st, e);
 }
 
 static void
@@ -463,12 +448,12 @@ revoke_tx(struct reg_store *s, const char *serial_hex, time_t when,
 	sqlite3_bind_int64(st, 1, when);
 	sqlite3_bind_int(st, 2, reason);
 	sqlite3_bind_text(st, 3, serial_hex, -1, SQLITE_TRANSIENT);
-	if ((rc = step_done(s->db, st, e)) != BRSKI_OK)
+	if ((rc = db_step_done(s->db, st, e)) != BRSKI_OK)
 		return rc;
 	if (db_prepare(s->db, "UPDATE crl_state SET revision = revision + 1",
 	    &st, e) != BRSKI_OK)
 		return BRSKI_EDB;
-	return step_done(s->db, st, e);
+	return db_step_done(s->db, st, e);
 }
 
 static enum brski_rc
@@ -528,7 +513,7 @@ crl_next_tx(struct reg_store *s, long long *number, long long *revision,
 	if (db_prepare(s->db, "UPDATE crl_state SET number = number + 1",
 	    &st, e) != BRSKI_OK)
 		return BRSKI_EDB;
-	if ((rc = step_done(s->db, st, e)) != BRSKI_OK ||
+	if ((rc = db_step_done(s->db, st, e)) != BRSKI_OK ||
 	    (rc = read_counters(s, number, revision, e)) != BRSKI_OK)
 		return rc;
 	if (db_prepare(s->db, "SELECT " CERT_COLUMNS " FROM certificates "
@@ -584,7 +569,7 @@ reg_report_add_locked(struct reg_store *s, const struct reg_report *r,
 	sqlite3_bind_int(st, 6, r->client_matched);
 	sqlite3_bind_text(st, 7, r->peer, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 8, r->at);
-	return step_done(s->db, st, e);
+	return db_step_done(s->db, st, e);
 }
 
 static enum brski_rc
